@@ -1,0 +1,189 @@
+package dev.reactserver.state.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A parsed scope such as {@code "cart.$client"}: literal text and the placeholders to substitute.
+ *
+ * <p>Resolution writes each substituted id as {@code $client(id)}, {@code $user(id)} or
+ * {@code $component(id)} with {@code '\'} and {@code ')'} inside the id escaped by a backslash, and a
+ * missing client as {@code $server}. Literal text can never contain those forms (every {@code $word} in
+ * a template is a placeholder, and only {@code $global} stays literal), so a resolved scope can be
+ * parsed back into its template and ids: resolution is injective.
+ */
+final class ScopeTemplate {
+
+  /** The markers written for each kind of substitution. */
+  static final String CLIENT = "$client";
+  static final String USER = "$user";
+  static final String COMPONENT = "$component";
+  static final String GLOBAL = "$global";
+  static final String SERVER_CLIENT = "$server";
+
+  enum Placeholder {
+    CLIENT(ScopeTemplate.CLIENT),
+    USER(ScopeTemplate.USER),
+    COMPONENT(ScopeTemplate.COMPONENT);
+
+    final String marker;
+
+    Placeholder(String marker) {
+      this.marker = marker;
+    }
+  }
+
+  /** Literal text, or a placeholder (then {@code literal} is null). */
+  private record Segment(String literal, Placeholder placeholder) {}
+
+  private final String source;
+  private final List<Segment> segments;
+  private final boolean usesClient;
+  private final boolean usesUser;
+  private final boolean usesComponent;
+
+  private ScopeTemplate(String source, List<Segment> segments) {
+    this.source = source;
+    this.segments = List.copyOf(segments);
+    this.usesClient = uses(Placeholder.CLIENT);
+    this.usesUser = uses(Placeholder.USER);
+    this.usesComponent = uses(Placeholder.COMPONENT);
+  }
+
+  /**
+   * Parses {@code scope}.
+   *
+   * @throws IllegalArgumentException if the scope is empty or holds a {@code $word} other than
+   *     {@code $client}, {@code $user}, {@code $component} and {@code $global}
+   */
+  static ScopeTemplate parse(String scope) {
+    if (scope.isEmpty()) {
+      throw new IllegalArgumentException("scope must not be empty");
+    }
+    List<Segment> segments = new ArrayList<>();
+    StringBuilder literal = new StringBuilder();
+    int i = 0;
+    while (i < scope.length()) {
+      int wordEnd = placeholderWordEnd(scope, i);
+      if (wordEnd < 0) {
+        literal.append(scope.charAt(i++));
+        continue;
+      }
+      String word = scope.substring(i, wordEnd);
+      Placeholder placeholder = placeholder(word);
+      if (placeholder == null) {
+        if (!word.equals(GLOBAL)) {
+          throw new IllegalArgumentException("unknown placeholder '" + word + "' in scope '" + scope
+              + "': use $client, $user, $component or $global");
+        }
+        literal.append(word);
+      } else {
+        if (literal.length() > 0) {
+          segments.add(new Segment(literal.toString(), null));
+          literal.setLength(0);
+        }
+        segments.add(new Segment(null, placeholder));
+      }
+      i = wordEnd;
+    }
+    if (literal.length() > 0) {
+      segments.add(new Segment(literal.toString(), null));
+    }
+    return new ScopeTemplate(scope, segments);
+  }
+
+  /** If a placeholder word ({@code $} then a letter or {@code _}, then letters, digits, {@code _}) starts at {@code i}, its end; else -1. */
+  private static int placeholderWordEnd(String scope, int i) {
+    if (scope.charAt(i) != '$' || i + 1 >= scope.length() || !isWordStart(scope.charAt(i + 1))) {
+      return -1;
+    }
+    int end = i + 2;
+    while (end < scope.length() && isWordPart(scope.charAt(end))) {
+      end++;
+    }
+    return end;
+  }
+
+  private static boolean isWordStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  }
+
+  private static boolean isWordPart(char c) {
+    return isWordStart(c) || (c >= '0' && c <= '9');
+  }
+
+  private static Placeholder placeholder(String word) {
+    for (Placeholder placeholder : Placeholder.values()) {
+      if (placeholder.marker.equals(word)) {
+        return placeholder;
+      }
+    }
+    return null;
+  }
+
+  private boolean uses(Placeholder placeholder) {
+    return segments.stream().anyMatch(segment -> segment.placeholder == placeholder);
+  }
+
+  String source() {
+    return source;
+  }
+
+  boolean usesClient() {
+    return usesClient;
+  }
+
+  boolean usesUser() {
+    return usesUser;
+  }
+
+  boolean usesComponent() {
+    return usesComponent;
+  }
+
+  /**
+   * Substitutes the placeholders. {@code clientId} null means the server pseudo-client; {@code userId}
+   * and {@code componentKey} must be non-null when the template uses them.
+   */
+  String resolve(String clientId, String userId, String componentKey) {
+    if (!usesClient && !usesUser && !usesComponent) {
+      return source;
+    }
+    StringBuilder out = new StringBuilder(source.length() + 32);
+    for (Segment segment : segments) {
+      if (segment.literal != null) {
+        out.append(segment.literal);
+        continue;
+      }
+      switch (segment.placeholder) {
+        case CLIENT -> {
+          if (clientId == null) {
+            out.append(SERVER_CLIENT);
+          } else {
+            appendId(out, CLIENT, clientId);
+          }
+        }
+        case USER -> appendId(out, USER, userId);
+        case COMPONENT -> appendId(out, COMPONENT, componentKey);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void appendId(StringBuilder out, String marker, String id) {
+    out.append(marker).append('(');
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '\\' || c == ')') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    out.append(')');
+  }
+
+  @Override
+  public String toString() {
+    return source;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.reactserver.state.runtime;
+
+import java.util.Objects;
+
+/**
+ * Who is asking: the store, and the client, user and component instance that scopes are resolved for.
+ *
+ * <p>Immutable and cheap: each {@code with…} method returns a new context. Typical use is one context
+ * per request or render:
+ *
+ * <pre>{@code
+ * StateContext ctx = StateContext.of(store).withClient("c-42").withUser("u-7").forComponent("cart#1");
+ * CartStates cart = CartStates.bind(ctx, new Cart());
+ * }</pre>
+ */
+public final class StateContext {
+
+  private final Store store;
+  private final String clientId;
+  private final String userId;
+  private final String componentKey;
+
+  private StateContext(Store store, String clientId, String userId, String componentKey) {
+    this.store = store;
+    this.clientId = clientId;
+    this.userId = userId;
+    this.componentKey = componentKey;
+  }
+
+  /** A context on {@code store} with no client (the server pseudo-client), no user and no component key. */
+  public static StateContext of(Store store) {
+    return new StateContext(Objects.requireNonNull(store, "store"), null, null, null);
+  }
+
+  /**
+   * The same context for the connecting client {@code clientId}.
+   *
+   * @throws IllegalArgumentException if {@code clientId} is null or empty
+   */
+  public StateContext withClient(String clientId) {
+    return new StateContext(store, requireId(clientId, "client id"), userId, componentKey);
+  }
+
+  /**
+   * The same context for the authenticated user {@code userId}.
+   *
+   * @throws IllegalArgumentException if {@code userId} is null or empty
+   */
+  public StateContext withUser(String userId) {
+    return new StateContext(store, clientId, requireId(userId, "user id"), componentKey);
+  }
+
+  /**
+   * The same context for the component instance whose unique key is {@code componentKey}; without one,
+   * {@code $component} states belong to the component class (its canonical name).
+   *
+   * @throws IllegalArgumentException if {@code componentKey} is null or empty
+   */
+  public StateContext forComponent(String componentKey) {
+    return new StateContext(store, clientId, userId, requireId(componentKey, "component key"));
+  }
+
+  /** The store this context reads and writes. */
+  public Store store() {
+    return store;
+  }
+
+  /**
+   * Resolves a scope template for this context: {@code "$client"} becomes this client's scope,
+   * {@code "cart.$user"} this user's cart scope, {@code "lobby"} stays {@code "lobby"}. The result is
+   * what {@link Store#statesIn(String)} and {@link Store#deleteScope(String)} take.
+   *
+   * @throws IllegalArgumentException if the scope is empty or holds an unknown placeholder
+   * @throws StateException if the scope needs a user or component key this context does not have
+   */
+  public String resolveScope(String scope) {
+    ScopeTemplate template = ScopeTemplate.parse(Objects.requireNonNull(scope, "scope"));
+    if (template.usesUser() && userId == null) {
+      throw new StateException("scope '" + scope + "' needs a user, but this StateContext has none:"
+          + " call withUser(userId) first");
+    }
+    if (template.usesComponent() && componentKey == null) {
+      throw new StateException("scope '" + scope + "' needs a component key, but this StateContext"
+          + " has none: call forComponent(componentKey) first");
+    }
+    return template.resolve(clientId, userId, componentKey);
+  }
+
+  /**
+   * Returns the state that {@code declaration} names in this context, creating it with {@code initial}
+   * if it does not exist yet. Used by generated accessors.
+   *
+   * @throws StateException if the state is {@code $user}-scoped and this context has no user
+   */
+  public <T> StateRef<T> bind(StateDeclaration declaration, T initial) {
+    ScopeTemplate template = declaration.scopeTemplate();
+    if (template.usesUser() && userId == null) {
+      throw new StateException("state '" + declaration.field() + "' of " + declaration.component()
+          + " has scope '" + template + "', but the StateContext has no user: call withUser(userId)"
+          + " before binding " + declaration.component());
+    }
+    String component = componentKey != null ? componentKey : declaration.component();
+    String scope = template.resolve(clientId, userId, component);
+    return store.getState(initial, StateId.of(scope, declaration.key()));
+  }
+
+  private static String requireId(String id, String what) {
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException(what + " must be a non-empty string, but was "
+          + (id == null ? "null" : "empty"));
+    }
+    return id;
+  }
+
+  @Override
+  public String toString() {
+    return "StateContext[client=" + (clientId == null ? "<server>" : clientId)
+        + ", user=" + userId + ", component=" + componentKey + "]";
+  }
+}

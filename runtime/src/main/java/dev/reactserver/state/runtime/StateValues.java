@@ -1,0 +1,81 @@
+package dev.reactserver.state.runtime;
+
+import java.util.Objects;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntUnaryOperator;
+import java.util.function.LongUnaryOperator;
+import java.util.function.UnaryOperator;
+
+/**
+ * Helpers behind the generated accessors of primitive and numeric states: unboxing that names the state
+ * when it holds {@code null}, and atomic arithmetic. Applications rarely call these directly.
+ */
+public final class StateValues {
+
+  private StateValues() {}
+
+  /**
+   * Returns the state's value.
+   *
+   * @throws StateException if the state holds {@code null} (it was set to null through another
+   *     declaration of the same scope and key)
+   */
+  public static <T> T nonNull(StateRef<T> ref) {
+    return requireValue(ref.get(), ref);
+  }
+
+  /** Atomically applies {@code fn}, which must not return {@code null}, to a state of a primitive type. */
+  public static <T> T update(StateRef<T> ref, UnaryOperator<T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return ref.update(value -> requireResult(fn.apply(requireValue(value, ref)), ref));
+  }
+
+  /** Atomically applies {@code fn} to an {@code int} state and returns the new value. */
+  public static int updateInt(StateRef<Integer> ref, IntUnaryOperator fn) {
+    Objects.requireNonNull(fn, "fn");
+    return ref.update(value -> fn.applyAsInt(requireValue(value, ref)));
+  }
+
+  /** Atomically applies {@code fn} to a {@code long} state and returns the new value. */
+  public static long updateLong(StateRef<Long> ref, LongUnaryOperator fn) {
+    Objects.requireNonNull(fn, "fn");
+    return ref.update(value -> fn.applyAsLong(requireValue(value, ref)));
+  }
+
+  /** Atomically applies {@code fn} to a {@code double} state and returns the new value. */
+  public static double updateDouble(StateRef<Double> ref, DoubleUnaryOperator fn) {
+    Objects.requireNonNull(fn, "fn");
+    return ref.update(value -> fn.applyAsDouble(requireValue(value, ref)));
+  }
+
+  /** Atomically adds {@code delta} to an {@code int} state (overflow wraps) and returns the new value. */
+  public static int addInt(StateRef<Integer> ref, int delta) {
+    return ref.update(value -> requireValue(value, ref) + delta);
+  }
+
+  /** Atomically adds {@code delta} to a {@code long} state (overflow wraps) and returns the new value. */
+  public static long addLong(StateRef<Long> ref, long delta) {
+    return ref.update(value -> requireValue(value, ref) + delta);
+  }
+
+  /** Atomically adds {@code delta} to a {@code double} state and returns the new value. */
+  public static double addDouble(StateRef<Double> ref, double delta) {
+    return ref.update(value -> requireValue(value, ref) + delta);
+  }
+
+  private static <T> T requireValue(T value, StateRef<?> ref) {
+    if (value == null) {
+      throw new StateException("state " + ref.id() + " holds null, but it is declared with a"
+          + " primitive or numeric type here: set a value before reading or adding to it");
+    }
+    return value;
+  }
+
+  private static <T> T requireResult(T value, StateRef<?> ref) {
+    if (value == null) {
+      throw new StateException("the update function returned null for state " + ref.id()
+          + ", which has a primitive type");
+    }
+    return value;
+  }
+}
