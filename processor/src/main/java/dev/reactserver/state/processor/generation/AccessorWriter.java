@@ -125,7 +125,7 @@ public final class AccessorWriter {
         .addJavadoc("@throws $T if a {@code $$user} state is bound in a context without a user\n", STATE_EXCEPTION)
         .addStatement("$T.requireNonNull(ctx, $S)", OBJECTS, "ctx")
         .addStatement("$T.requireNonNull(component, $S)", OBJECTS, "component")
-        .addStatement("return new $T$L(\n$>$>$L$<$<)", self, component.typeVariables().isEmpty() ? "" : "<>", arguments)
+        .addStatement("return new $T$L(\n$>$L$<)", self, component.typeVariables().isEmpty() ? "" : "<>", arguments)
         .build();
   }
 

@@ -22,7 +22,8 @@ public record StateField(
 
   /** Whether the state holds {@code int}, {@code long}, {@code double} or one of their boxes. */
   public boolean isArithmetic() {
-    return ARITHMETIC.contains(primitiveType());
+    TypeName primitive = primitiveType();
+    return primitive != null && ARITHMETIC.contains(primitive);
   }
 
   /** The primitive type of this state, unboxing boxes; or null for other reference types. */

@@ -1,0 +1,70 @@
+package dev.reactserver.state.example;
+
+import dev.reactserver.state.runtime.InMemoryStore;
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.Store;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Two clients (Ada on her laptop and phone, Bob on his laptop) view two cart instances. The output shows
+ * which states each of them shares: per client, per user, per component instance, and global.
+ */
+public final class ExampleMain {
+
+  private ExampleMain() {}
+
+  public static void main(String[] args) {
+    run(new InMemoryStore(), System.out);
+  }
+
+  /** Runs the scenario on {@code store}, printing to {@code out}. */
+  static void run(Store store, PrintStream out) {
+    StateContext server = StateContext.of(store);
+    StateContext adaLaptop = server.withClient("laptop-1").withUser("ada");
+    StateContext adaPhone = server.withClient("phone-1").withUser("ada");
+    StateContext bobLaptop = server.withClient("laptop-2").withUser("bob");
+
+    CartStates adaLaptopCart = CartStates.bind(adaLaptop.forComponent("cart#1"), new Cart());
+    CartStates adaPhoneCart = CartStates.bind(adaPhone.forComponent("cart#1"), new Cart());
+    CartStates bobCart = CartStates.bind(bobLaptop.forComponent("cart#2"), new Cart());
+
+    adaLaptopCart.incrementItems(2);            // $client: only Ada's laptop
+    adaPhoneCart.incrementItems(1);             // $client: only Ada's phone
+    bobCart.updateItems(n -> n + 5);            // $client: only Bob's laptop
+
+    adaLaptopCart.updateWishlist(list -> append(list, "tea"));   // $user: Ada on every client
+    adaPhoneCart.updateWishlist(list -> append(list, "scarf"));
+    bobCart.updateWishlist(list -> append(list, "bike"));
+
+    adaLaptopCart.setNote("gift wrap, please");  // $component: cart#1, whoever views it
+
+    for (CartStates cart : List.of(adaLaptopCart, adaPhoneCart, bobCart)) {
+      cart.incrementVisits(1);                   // global "shop": everybody
+    }
+    HeaderStates header = HeaderStates.bind(bobLaptop, new Header());
+    header.incrementVisits(1);                   // the very same global state, from another component
+    header.setDark(true);                        // composite "ui.$client": Bob's laptop only
+
+    out.println("reactserver-state example: three clients, two users, two cart instances");
+    print(out, "Ada / laptop / cart#1", adaLaptopCart, HeaderStates.bind(adaLaptop, new Header()));
+    print(out, "Ada / phone  / cart#1", adaPhoneCart, HeaderStates.bind(adaPhone, new Header()));
+    print(out, "Bob / laptop / cart#2", bobCart, header);
+    out.println();
+    out.println("states in the store:");
+    store.states().forEach((id, ref) -> out.println("  " + id.storeKey() + " = " + ref.get()));
+  }
+
+  private static void print(PrintStream out, String who, CartStates cart, HeaderStates header) {
+    out.printf("%s: items=%d ($client)  wishlist=%s ($user)  note=\"%s\" ($component)"
+            + "  visits=%d (shop)  dark=%s (ui.$client)%n",
+        who, cart.getItems(), cart.getWishlist(), cart.getNote(), cart.getVisits(), header.isDark());
+  }
+
+  private static List<String> append(List<String> list, String item) {
+    List<String> copy = new ArrayList<>(list);
+    copy.add(item);
+    return List.copyOf(copy);
+  }
+}
