@@ -1,0 +1,140 @@
+package dev.reactserver.state.runtime;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StateContextTest {
+
+  private final StateContext base = StateContext.of(new InMemoryStore());
+
+  @Test
+  void substitutesEachPlaceholder() {
+    StateContext ctx = base.withClient("c-42").withUser("u-7").forComponent("cart#1");
+    assertThat(ctx.resolveScope("$client")).isEqualTo("$client(c-42)");
+    assertThat(ctx.resolveScope("$user")).isEqualTo("$user(u-7)");
+    assertThat(ctx.resolveScope("$component")).isEqualTo("$component(cart#1)");
+    assertThat(ctx.resolveScope("$global")).isEqualTo("$global");
+    assertThat(ctx.resolveScope("shop")).isEqualTo("shop");
+  }
+
+  @Test
+  void substitutesEveryOccurrenceInCompositeScopes() {
+    StateContext ctx = base.withClient("c").withUser("u");
+    assertThat(ctx.resolveScope("cart.$client")).isEqualTo("cart.$client(c)");
+    assertThat(ctx.resolveScope("$user/$client/$user")).isEqualTo("$user(u)/$client(c)/$user(u)");
+  }
+
+  @Test
+  void withoutAClientTheServerPseudoClientIsUsedWhichNoClientIdReaches() {
+    String server = base.resolveScope("$client");
+    assertThat(server).isEqualTo("$server");
+    for (String id : List.of("server", "$server", "$client", "()", "\\")) {
+      assertThat(base.withClient(id).resolveScope("$client")).isNotEqualTo(server);
+    }
+  }
+
+  @Test
+  void userScopeWithoutUserFailsWithAMessageThatSaysWhatToDo() {
+    StateException e = assertThrows(StateException.class, () -> base.resolveScope("cart.$user"));
+    assertThat(e).hasMessageThat().contains("scope 'cart.$user' needs a user");
+    assertThat(e).hasMessageThat().contains("withUser(userId)");
+  }
+
+  @Test
+  void bindingAUserStateWithoutUserNamesComponentStateAndTheMissingUser() {
+    StateDeclaration wishlist = StateDeclaration.of("shop.Cart", "wishlist", "wishlist", "$user");
+    StateException e = assertThrows(StateException.class, () -> base.bind(wishlist, List.of()));
+    assertThat(e).hasMessageThat().isEqualTo("state 'wishlist' of shop.Cart has scope '$user', but the"
+        + " StateContext has no user: call withUser(userId) before binding shop.Cart");
+  }
+
+  @Test
+  void componentScopeWithoutComponentKeyIsTheComponentClass() {
+    StateDeclaration note = StateDeclaration.of("shop.Cart", "note", "note", "$component");
+    StateRef<String> ref = base.bind(note, "");
+    assertThat(ref.id()).isEqualTo(StateId.of("$component(shop.Cart)", "note"));
+    assertThat(base.forComponent("cart#1").bind(note, "").id())
+        .isEqualTo(StateId.of("$component(cart#1)", "note"));
+  }
+
+  @Test
+  void unknownPlaceholdersAndEmptyScopesAreRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> base.resolveScope("$clinet"));
+    assertThat(e).hasMessageThat().contains("unknown placeholder '$clinet'");
+    assertThrows(IllegalArgumentException.class, () -> base.resolveScope("$server"));
+    assertThrows(IllegalArgumentException.class, () -> base.resolveScope(""));
+    assertThrows(IllegalArgumentException.class,
+        () -> StateDeclaration.of("shop.Cart", "x", "x", "$clientele"));
+  }
+
+  @Test
+  void dollarSignsThatStartNoWordAreLiteral() {
+    assertThat(base.withClient("c").resolveScope("$$client$1$")).isEqualTo("$$client(c)$1$");
+  }
+
+  @Test
+  void emptyOrNullIdsAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> base.withClient(""));
+    assertThrows(IllegalArgumentException.class, () -> base.withClient(null));
+    assertThrows(IllegalArgumentException.class, () -> base.withUser(""));
+    assertThrows(IllegalArgumentException.class, () -> base.withUser(null));
+    assertThrows(IllegalArgumentException.class, () -> base.forComponent(""));
+    assertThrows(IllegalArgumentException.class, () -> base.forComponent(null));
+  }
+
+  @Test
+  void contextsAreImmutable() {
+    StateContext client = base.withClient("a");
+    client.withClient("b");
+    client.withUser("u");
+    assertThat(client.resolveScope("$client")).isEqualTo("$client(a)");
+    assertThrows(StateException.class, () -> client.resolveScope("$user"));
+  }
+
+  /**
+   * Every (scope template, client, user, component) combination over tricky ids: two combinations
+   * resolve to the same scope only if they mean the same scope (same template, same ids where used).
+   */
+  @Test
+  void resolutionIsInjective() {
+    List<String> ids = new ArrayList<>(List.of("server", "$server", "$global", "a:b", "x.$client", "a)",
+        "a\\", "a\\)", ")", "(", "$client(a)", "é€😀", "a", "b", "a.b", " "));
+    ids.add("x".repeat(10_000));
+    List<String> templates = List.of("$client", "$user", "$component", "$global", "server", "$server_",
+        "cart.$client", "cart", "cart.", "$client.$user", "$client$user", "$client(a)", "a)", "x.",
+        "$user.$client", "$client.", ".$client", "$component:$client", "$$client");
+    Map<String, String> meaningByScope = new HashMap<>();
+    List<String> clients = new ArrayList<>(ids);
+    clients.add(null);
+    for (String template : templates) {
+      ScopeTemplate parsed;
+      try {
+        parsed = ScopeTemplate.parse(template);
+      } catch (IllegalArgumentException rejected) {
+        continue;
+      }
+      for (String client : clients) {
+        for (String user : ids) {
+          for (String component : List.of("a", "a)", "$client(a)", "cart#1")) {
+            String meaning = template
+                + (parsed.usesClient() ? "|client=" + client : "")
+                + (parsed.usesUser() ? "|user=" + user : "")
+                + (parsed.usesComponent() ? "|component=" + component : "");
+            String scope = parsed.resolve(client, user, component);
+            String previous = meaningByScope.putIfAbsent(scope, meaning);
+            if (previous != null) {
+              assertThat(meaning).isEqualTo(previous);
+            }
+          }
+        }
+      }
+    }
+    assertThat(meaningByScope.size()).isGreaterThan(1000);
+  }
+}
