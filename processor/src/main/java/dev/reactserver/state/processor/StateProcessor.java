@@ -10,10 +10,15 @@ import dev.reactserver.state.processor.generation.AccessorWriter;
 import dev.reactserver.state.processor.model.Component;
 import dev.reactserver.state.processor.validation.ComponentReader;
 import dev.reactserver.state.processor.validation.LocalStateScanner;
+import dev.reactserver.state.processor.validation.SharedStateTypes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,6 +29,7 @@ import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.tools.Diagnostic;
@@ -42,6 +48,7 @@ public final class StateProcessor extends AbstractProcessor {
   private ComponentReader reader;
   private AccessorWriter writer;
   private LocalStateScanner localScanner;
+  private SharedStateTypes sharedStates;
   private Trees trees;
   /** Components waiting for a state type to resolve: qualified name → the unresolved field's name. */
   private final Map<String, String> deferred = new LinkedHashMap<>();
@@ -64,6 +71,7 @@ public final class StateProcessor extends AbstractProcessor {
     reporter = new Reporter(env.getMessager());
     trees = javacTrees(env);
     localScanner = trees == null ? null : new LocalStateScanner(trees);
+    sharedStates = new SharedStateTypes(reporter);
     reader = new ComponentReader(env.getElementUtils(), reporter,
         type -> trees != null && trees.getPath(type) != null);
     TypeElement generated = env.getElementUtils().getTypeElement("javax.annotation.processing.Generated");
@@ -90,9 +98,16 @@ public final class StateProcessor extends AbstractProcessor {
           components.putIfAbsent(type.getQualifiedName().toString(), type);
         }
       }
+      addSubclassesOfComponents(round.getRootElements(), components);
     }
+    List<Component> valid = new ArrayList<>();
     for (TypeElement type : components.values()) {
-      processComponent(type);
+      readComponent(type).ifPresent(valid::add);
+    }
+    for (Component component : valid) {
+      if (sharedStates.register(component)) {
+        guard(component.element(), () -> write(component));
+      }
     }
     if (round.processingOver()) {
       reportUnresolved(round);
@@ -100,18 +115,40 @@ public final class StateProcessor extends AbstractProcessor {
     return false;
   }
 
-  private void processComponent(TypeElement type) {
-    try {
+  private Optional<Component> readComponent(TypeElement type) {
+    Component[] read = new Component[1];
+    guard(type, () -> {
       ComponentReader.Result result = reader.read(type);
       if (result instanceof ComponentReader.Valid valid) {
-        write(valid.component());
+        read[0] = valid.component();
       } else if (result instanceof ComponentReader.Unresolved unresolved) {
         deferred.put(type.getQualifiedName().toString(), unresolved.field().getSimpleName().toString());
       }
+    });
+    return Optional.ofNullable(read[0]);
+  }
+
+  /** Runs {@code work}; an unexpected exception becomes an error on {@code type}, never a javac crash. */
+  private void guard(TypeElement type, Runnable work) {
+    try {
+      work.run();
     } catch (RuntimeException | Error e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       reporter.error(type, Messages.processorCrash(type.getQualifiedName().toString(), trace.toString()));
+    }
+  }
+
+  /** Adds the classes among {@code elements} (and their nested classes) that inherit {@code @State} fields. */
+  private static void addSubclassesOfComponents(
+      Collection<? extends Element> elements, Map<String, TypeElement> components) {
+    for (Element element : elements) {
+      if (element instanceof TypeElement type) {
+        if (type.getKind() == ElementKind.CLASS && !ComponentReader.inheritedStateFields(type).isEmpty()) {
+          components.putIfAbsent(type.getQualifiedName().toString(), type);
+        }
+        addSubclassesOfComponents(type.getEnclosedElements(), components);
+      }
     }
   }
 

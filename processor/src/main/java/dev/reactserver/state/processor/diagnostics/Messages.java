@@ -24,6 +24,8 @@ public final class Messages {
   public static final String GENERATED_NAME_TAKEN = "[StateGeneratedNameTaken]";
   public static final String PROCESSOR_CRASH = "[StateProcessorCrash]";
   public static final String UNRESOLVED_TYPE = "[StateUnresolvedType]";
+  public static final String INHERITED_FIELD_NOT_VISIBLE = "[StateInheritedFieldNotVisible]";
+  public static final String SHARED_TYPE_CONFLICT = "[StateSharedTypeConflict]";
 
   private Messages() {}
 
@@ -105,7 +107,7 @@ public final class Messages {
   public static String duplicateKey(
       String field, String component, String scope, String key, String firstField) {
     return String.format("%s @State field '%s' in %s declares scope \"%s\" and key \"%s\", which field"
-        + " '%s' already declares. Give one of them another key or scope.",
+        + " %s already declares. Give one of them another key or scope.",
         DUPLICATE_KEY, field, component, scope, key, firstField);
   }
 
@@ -138,6 +140,21 @@ public final class Messages {
         + " generated for %s. Check the type's imports and spelling, or that the processor generating it"
         + " is on the processor path.",
         UNRESOLVED_TYPE, field, component, component);
+  }
+
+  public static String inheritedFieldNotVisible(
+      String field, String owner, String component, String generated) {
+    return String.format("%s @State field '%s' of %s, inherited by %s, is not visible to the generated %s"
+        + " in another package. Make the field and its class public, or move %s into the package of %s.",
+        INHERITED_FIELD_NOT_VISIBLE, field, owner, component, generated, component, owner);
+  }
+
+  public static String sharedTypeConflict(
+      String field, String component, String scope, String key, String type, String other, String otherType) {
+    return String.format("%s @State field '%s' in %s declares the shared state (scope \"%s\", key \"%s\")"
+        + " as %s, but %s declares it as %s. Every declaration of a shared state needs the same type:"
+        + " align the types, or give one of them another key or scope.",
+        SHARED_TYPE_CONFLICT, field, component, scope, key, type, other, otherType);
   }
 
   private static String printable(String text) {

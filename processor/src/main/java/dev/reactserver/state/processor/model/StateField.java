@@ -8,6 +8,7 @@ import javax.lang.model.element.VariableElement;
  * One validated {@code @State} field: where it is, what it stores and the accessors it gets.
  *
  * @param element the field
+ * @param owner the qualified name of the class that declares the field (a superclass, for inherited states)
  * @param name the field's name
  * @param key the state's key (the field name when the annotation gives none)
  * @param scope the scope template as written, e.g. {@code "cart.$client"}
@@ -15,7 +16,7 @@ import javax.lang.model.element.VariableElement;
  * @param accessors the names of the generated accessor methods
  */
 public record StateField(
-    VariableElement element, String name, String key, String scope, TypeName type, Accessors accessors) {
+    VariableElement element, String owner, String name, String key, String scope, TypeName type, Accessors accessors) {
 
   /** The numeric kinds whose states get an {@code increment…} accessor. */
   private static final List<TypeName> ARITHMETIC = List.of(TypeName.INT, TypeName.LONG, TypeName.DOUBLE);

@@ -25,6 +25,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
@@ -65,10 +66,12 @@ public final class ComponentReader {
   /** A state's type is not resolved yet (another processor may generate it in a later round). */
   public record Unresolved(VariableElement field) implements Result {}
 
-  /** Reads {@code type}, whose own fields include {@code @State} fields. */
+  /** Reads {@code type}, which declares or inherits {@code @State} fields. */
   public Result read(TypeElement type) {
-    List<VariableElement> stateFields = stateFields(type);
-    for (VariableElement field : stateFields) {
+    List<VariableElement> ownFields = stateFields(type);
+    List<VariableElement> allFields = new ArrayList<>(inheritedStateFields(type));
+    allFields.addAll(ownFields);
+    for (VariableElement field : allFields) {
       if (containsErrorType(field.asType())) {
         return new Unresolved(field);
       }
@@ -76,7 +79,7 @@ public final class ComponentReader {
     int errorsBefore = reporter.errorCount();
     ClassName typeName = ClassName.get(type);
     ClassName accessorClass = Names.accessorClass(typeName);
-    if (!checkComponentKind(type, stateFields)) {
+    if (!checkComponentKind(type, ownFields)) {
       return new Invalid();
     }
     checkAccessible(type, accessorClass);
@@ -85,18 +88,19 @@ public final class ComponentReader {
     List<StateField> fields = new ArrayList<>();
     Map<String, StateField> byId = new LinkedHashMap<>();
     Map<String, StateField> byAccessor = new LinkedHashMap<>();
-    for (VariableElement field : stateFields) {
-      Optional<StateField> state = readField(type, field, accessorClass);
+    for (VariableElement field : allFields) {
+      Reporter fieldReporter = reporterFor(type, field);
+      Optional<StateField> state = readField(type, field, accessorClass, fieldReporter);
       if (state.isEmpty()) {
         continue;
       }
       StateField current = state.get();
       StateField first = byId.putIfAbsent(current.scope() + "\u0000" + current.key(), current);
       if (first != null) {
-        reporter.error(field, Messages.duplicateKey(
-            current.name(), typeName.canonicalName(), current.scope(), current.key(), first.name()));
+        fieldReporter.error(field, Messages.duplicateKey(
+            current.name(), typeName.canonicalName(), current.scope(), current.key(), describe(first, type)));
       }
-      checkAccessorClash(typeName, current, byAccessor);
+      checkAccessorClash(type, current, byAccessor, fieldReporter);
       fields.add(current);
     }
     if (reporter.errorCount() > errorsBefore) {
@@ -106,6 +110,42 @@ public final class ComponentReader {
         .map(TypeVariableName::get)
         .toList();
     return new Valid(new Component(type, typeName, typeVariables, accessorClass, fields));
+  }
+
+  /**
+   * Own fields report on themselves. An inherited field reports nothing if its class is compiled now
+   * (that class reports its own errors), and on the component if it comes from a class file.
+   */
+  private Reporter reporterFor(TypeElement component, VariableElement field) {
+    TypeElement owner = (TypeElement) field.getEnclosingElement();
+    if (owner.equals(component)) {
+      return reporter;
+    }
+    return declaredInSource.test(owner) ? reporter.muted() : reporter.redirectedTo(component);
+  }
+
+  /** The {@code @State} fields of every superclass of {@code type}, the topmost class's first. */
+  public static List<VariableElement> inheritedStateFields(TypeElement type) {
+    List<VariableElement> fields = new ArrayList<>();
+    for (TypeElement superclass = superclass(type); superclass != null; superclass = superclass(superclass)) {
+      fields.addAll(0, stateFields(superclass));
+    }
+    return fields;
+  }
+
+  private static TypeElement superclass(TypeElement type) {
+    TypeMirror superclass = type.getSuperclass();
+    if (superclass.getKind() != TypeKind.DECLARED) {
+      return null;
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) superclass).asElement();
+    return element.getQualifiedName().contentEquals("java.lang.Object") ? null : element;
+  }
+
+  private static String describe(StateField field, TypeElement component) {
+    return field.owner().equals(component.getQualifiedName().toString())
+        ? "'" + field.name() + "'"
+        : "'" + field.name() + "' (inherited from " + field.owner() + ")";
   }
 
   /** The fields of {@code type} annotated with {@code @State}, in declaration order. */
@@ -164,10 +204,17 @@ public final class ComponentReader {
     }
   }
 
-  private Optional<StateField> readField(TypeElement type, VariableElement field, ClassName accessorClass) {
-    String component = type.getQualifiedName().toString();
+  private Optional<StateField> readField(
+      TypeElement type, VariableElement field, ClassName accessorClass, Reporter reporter) {
+    TypeElement owner = (TypeElement) field.getEnclosingElement();
+    String component = owner.getQualifiedName().toString();
     String name = field.getSimpleName().toString();
     int errorsBefore = reporter.errorCount();
+    if (!owner.equals(type) && !visibleFromPackageOf(type, field)) {
+      // About the subclass, not the field's own class: always reported, on the subclass.
+      this.reporter.redirectedTo(type).error(field, Messages.inheritedFieldNotVisible(
+          name, component, type.getQualifiedName().toString(), accessorClass.canonicalName()));
+    }
     if (field.getModifiers().contains(Modifier.PRIVATE)) {
       reporter.error(field, Messages.privateField(name, component, accessorClass.simpleName()));
     }
@@ -206,16 +253,18 @@ public final class ComponentReader {
     }
     TypeName typeName = TypeName.get(fieldType);
     boolean primitiveBoolean = fieldType.getKind() == TypeKind.BOOLEAN;
-    StateField probe = new StateField(field, name, key, scope, typeName, null);
+    StateField probe = new StateField(field, component, name, key, scope, typeName, null);
     Accessors accessors = Accessors.of(name, primitiveBoolean, probe.isArithmetic());
-    return Optional.of(new StateField(field, name, key, scope, typeName, accessors));
+    return Optional.of(new StateField(field, component, name, key, scope, typeName, accessors));
   }
 
-  private void checkAccessorClash(ClassName component, StateField field, Map<String, StateField> byAccessor) {
+  private void checkAccessorClash(
+      TypeElement component, StateField field, Map<String, StateField> byAccessor, Reporter reporter) {
+    String componentName = component.getQualifiedName().toString();
     for (String method : field.accessors().all()) {
       if (method.equals("getClass")) {
         reporter.error(field.element(), Messages.accessorClash(
-            field.name(), component.canonicalName(), method, "java.lang.Object declares as final"));
+            field.name(), componentName, method, "java.lang.Object declares as final"));
         return;
       }
       StateField other = byAccessor.putIfAbsent(method.toLowerCase(Locale.ROOT), field);
@@ -224,11 +273,25 @@ public final class ComponentReader {
             .filter(m -> m.equalsIgnoreCase(method))
             .findFirst()
             .orElse(method);
-        reporter.error(field.element(), Messages.accessorClash(field.name(), component.canonicalName(),
-            method, "field '" + other.name() + "' also needs (as " + otherMethod + "())"));
+        reporter.error(field.element(), Messages.accessorClash(field.name(), componentName,
+            method, "field " + describe(other, component) + " also needs (as " + otherMethod + "())"));
         return;
       }
     }
+  }
+
+  /** Whether the generated class, in {@code component}'s package, can read inherited {@code field}. */
+  private boolean visibleFromPackageOf(TypeElement component, VariableElement field) {
+    TypeElement owner = (TypeElement) field.getEnclosingElement();
+    if (elements.getPackageOf(owner).equals(elements.getPackageOf(component))) {
+      return true;
+    }
+    for (Element e = field; e instanceof VariableElement || e instanceof TypeElement; e = e.getEnclosingElement()) {
+      if (!e.getModifiers().contains(Modifier.PUBLIC)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static AnnotationMirror stateAnnotation(Element element) {
