@@ -71,6 +71,27 @@ class GenerationTest {
   }
 
   @Test
+  void goldenInheritedStates() {
+    JavaFileObject base = source("test.Base",
+        "package test;",
+        "import dev.reactserver.state.Scopes;",
+        "import dev.reactserver.state.State;",
+        "public abstract class Base {",
+        "  @State(scope = Scopes.CLIENT) public int items;",
+        "}");
+    JavaFileObject special = source("test.SpecialCart",
+        "package test;",
+        "import dev.reactserver.state.Scopes;",
+        "import dev.reactserver.state.State;",
+        "public class SpecialCart extends Base {",
+        "  @State(scope = \"cart.\" + Scopes.USER) Long bonus = 0L;",
+        "}");
+    Compilation compilation = compile(base, special);
+    assertThat(compilation).succeededWithoutWarnings();
+    assertGolden(generated(compilation, "test/SpecialCartStates"), "SpecialCartStates.java");
+  }
+
+  @Test
   void genericComponentBindsWithItsTypeArguments() {
     JavaFileObject user = source("test.User",
         "package test;",
