@@ -133,10 +133,23 @@ public final class StateProcessor extends AbstractProcessor {
     try {
       work.run();
     } catch (RuntimeException | Error e) {
-      StringWriter trace = new StringWriter();
-      e.printStackTrace(new PrintWriter(trace));
-      reporter.error(type, Messages.processorCrash(type.getQualifiedName().toString(), trace.toString()));
+      reporter.error(type, Messages.processorCrash(type.getQualifiedName().toString(), stackTrace(e)));
     }
+  }
+
+  /** The stack trace of {@code e}, cut where javac's processing machinery begins: the rest is noise. */
+  private static String stackTrace(Throwable e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    StringBuilder out = new StringBuilder();
+    for (String line : trace.toString().split("\\R")) {
+      if (line.contains("com.sun.tools.javac.processing.") || line.contains("org.eclipse.jdt.internal.compiler.apt.")) {
+        out.append("\t...").append(System.lineSeparator());
+        break;
+      }
+      out.append(line).append(System.lineSeparator());
+    }
+    return out.toString();
   }
 
   /** Adds the classes among {@code elements} (and their nested classes) that inherit {@code @State} fields. */

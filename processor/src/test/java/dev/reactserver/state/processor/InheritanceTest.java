@@ -62,14 +62,7 @@ class InheritanceTest {
 
   @Test
   void repeatingAnInheritedScopeAndKeyIsAnError() {
-    JavaFileObject sub = source("test.Sub",
-        "package test;",
-        "import dev.reactserver.state.Scopes;",
-        "import dev.reactserver.state.State;",
-        "public class Sub extends Base {",
-        "  @State(scope = Scopes.CLIENT, key = \"items\")",
-        "  int count;",
-        "}");
+    JavaFileObject sub = subRepeatingItems();
     Compilation compilation = compile(BASE, sub);
     assertThat(compilation).hadErrorContaining(Messages.DUPLICATE_KEY).inFile(sub).onLineContaining("int count");
     assertThat(compilation).hadErrorContaining("which field 'items' (inherited from test.Base) already declares");
@@ -79,14 +72,7 @@ class InheritanceTest {
   @Test
   void superclassFromAClassFileCountsToo(@TempDir Path dir) throws IOException {
     Path classes = compileToClasses(dir, BASE);
-    JavaFileObject sub = source("test.Sub",
-        "package test;",
-        "import dev.reactserver.state.Scopes;",
-        "import dev.reactserver.state.State;",
-        "public class Sub extends Base {",
-        "  @State(scope = Scopes.CLIENT, key = \"items\")",
-        "  int count;",
-        "}");
+    JavaFileObject sub = subRepeatingItems();
     Compilation duplicate = javac().withProcessors(new StateProcessor())
         .withClasspath(classpathWith(classes)).compile(sub);
     assertThat(duplicate).hadErrorContaining("which field 'items' (inherited from test.Base) already declares")
@@ -117,6 +103,18 @@ class InheritanceTest {
     assertThat(compilation).hadErrorContaining("@State field 'hidden' of base.Base, inherited by test.Sub, is not"
         + " visible to the generated test.SubStates in another package.");
     assertThat(compilation).hadErrorCount(1);
+  }
+
+  /** A subclass of {@link #BASE} that declares {@code items}' scope and key again. */
+  private static JavaFileObject subRepeatingItems() {
+    return source("test.Sub",
+        "package test;",
+        "import dev.reactserver.state.Scopes;",
+        "import dev.reactserver.state.State;",
+        "public class Sub extends Base {",
+        "  @State(scope = Scopes.CLIENT, key = \"items\")",
+        "  int count;",
+        "}");
   }
 
   private static Path compileToClasses(Path dir, JavaFileObject... sources) throws IOException {
