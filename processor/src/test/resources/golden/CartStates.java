@@ -3,13 +3,19 @@ package test;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.StateValues;
+import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.Types;
 import java.lang.Boolean;
 import java.lang.Character;
 import java.lang.Double;
 import java.lang.Integer;
 import java.lang.Long;
+import java.lang.Number;
 import java.lang.String;
 import java.util.List;
 import java.util.Map;
@@ -29,27 +35,44 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.reactserver.state.processor.StateProcessor")
 public final class CartStates {
-  private static final StateDeclaration ITEMS = StateDeclaration.of("test.Cart", "items", "items", "$client");
+  private static final StateDeclaration<Integer> ITEMS = StateDeclaration.of("test.Cart", "items", "items", "$client",
+    StateType.of(int.class));
 
-  private static final StateDeclaration VISITS = StateDeclaration.of("test.Cart", "visits", "visits", "shop");
+  private static final StateDeclaration<Long> VISITS = StateDeclaration.of("test.Cart", "visits", "visits", "shop",
+    StateType.of(long.class));
 
-  private static final StateDeclaration TOTAL = StateDeclaration.of("test.Cart", "total", "total", "$component");
+  private static final StateDeclaration<Double> TOTAL = StateDeclaration.of("test.Cart", "total", "total", "$component",
+    StateType.of(double.class));
 
-  private static final StateDeclaration POINTS = StateDeclaration.of("test.Cart", "points", "points", "$user");
+  private static final StateDeclaration<Integer> POINTS = StateDeclaration.of("test.Cart", "points", "points", "$user",
+    StateType.of(Integer.class));
 
-  private static final StateDeclaration OPEN = StateDeclaration.of("test.Cart", "open", "open", "$component");
+  private static final StateDeclaration<Boolean> OPEN = StateDeclaration.of("test.Cart", "open", "open", "$component",
+    StateType.of(boolean.class));
 
-  private static final StateDeclaration IS_GIFT = StateDeclaration.of("test.Cart", "isGift", "isGift", "$component");
+  private static final StateDeclaration<Boolean> IS_GIFT = StateDeclaration.of("test.Cart", "isGift", "isGift", "$component",
+    StateType.of(boolean.class));
 
-  private static final StateDeclaration GRADE = StateDeclaration.of("test.Cart", "grade", "grade", "$component");
+  private static final StateDeclaration<Character> GRADE = StateDeclaration.of("test.Cart", "grade", "grade", "$component",
+    StateType.of(char.class));
 
-  private static final StateDeclaration NOTE = StateDeclaration.of("test.Cart", "note", "note*/ \\u0041 @see <b>", "cart.$client");
+  private static final StateDeclaration<String> NOTE = StateDeclaration.of("test.Cart", "note", "note*/ \\u0041 @see <b>", "cart.$client",
+    StateType.of(String.class));
 
-  private static final StateDeclaration WISHLIST = StateDeclaration.of("test.Cart", "wishlist", "wishlist", "$user");
+  private static final StateDeclaration<List<String>> WISHLIST = StateDeclaration.of("test.Cart", "wishlist", "wishlist", "$user",
+    StateType.<List<String>>ofType(Types.parameterized(List.class, String.class)));
 
-  private static final StateDeclaration PRICES = StateDeclaration.of("test.Cart", "prices", "prices", "$component");
+  private static final StateDeclaration<Map<String, List<Integer>>> PRICES = StateDeclaration.of("test.Cart", "prices", "prices", "$component",
+    StateType.<Map<String, List<Integer>>>ofType(Types.parameterized(Map.class, String.class, Types.parameterized(List.class, Integer.class))));
 
-  private static final StateDeclaration SLOTS = StateDeclaration.of("test.Cart", "slots", "slots", "$component");
+  private static final StateDeclaration<int[]> SLOTS = StateDeclaration.of("test.Cart", "slots", "slots", "$component",
+    StateType.of(int[].class));
+
+  private static final StateDeclaration<List<? extends Number>> SCORES = StateDeclaration.of("test.Cart", "scores", "scores", "$component",
+    StateType.<List<? extends Number>>ofType(Types.parameterized(List.class, Types.subtypeOf(Number.class))));
+
+  private static final StateDeclaration<List<String>[]> PAGES = StateDeclaration.of("test.Cart", "pages", "pages", "$component",
+    StateType.<List<String>[]>ofType(Types.arrayOf(Types.parameterized(List.class, String.class))));
 
   private final StateRef<Integer> items;
 
@@ -73,10 +96,15 @@ public final class CartStates {
 
   private final StateRef<int[]> slots;
 
+  private final StateRef<List<? extends Number>> scores;
+
+  private final StateRef<List<String>[]> pages;
+
   private CartStates(StateRef<Integer> items, StateRef<Long> visits, StateRef<Double> total,
       StateRef<Integer> points, StateRef<Boolean> open, StateRef<Boolean> isGift,
       StateRef<Character> grade, StateRef<String> note, StateRef<List<String>> wishlist,
-      StateRef<Map<String, List<Integer>>> prices, StateRef<int[]> slots) {
+      StateRef<Map<String, List<Integer>>> prices, StateRef<int[]> slots,
+      StateRef<List<? extends Number>> scores, StateRef<List<String>[]> pages) {
     this.items = items;
     this.visits = visits;
     this.total = total;
@@ -88,6 +116,8 @@ public final class CartStates {
     this.wishlist = wishlist;
     this.prices = prices;
     this.slots = slots;
+    this.scores = scores;
+    this.pages = pages;
   }
 
   /**
@@ -98,6 +128,8 @@ public final class CartStates {
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
    * @throws StateException if a {@code $user} state is bound in a context without a user
+   * @throws StateTypeException if a state exists with another declared type (another component declares the
+   *     same scope and key with another type)
    */
   public static CartStates bind(StateContext ctx, Cart component) {
     Objects.requireNonNull(ctx, "ctx");
@@ -113,7 +145,9 @@ public final class CartStates {
           ctx.bind(NOTE, component.note),
           ctx.bind(WISHLIST, component.wishlist),
           ctx.bind(PRICES, component.prices),
-          ctx.bind(SLOTS, component.slots));
+          ctx.bind(SLOTS, component.slots),
+          ctx.bind(SCORES, component.scores),
+          ctx.bind(PAGES, component.pages));
   }
 
   /**
@@ -143,6 +177,14 @@ public final class CartStates {
    */
   public StateRef<Integer> itemsState() {
     return this.items;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>items</code> (scope <code>$client</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onItemsChange(StateListener<? super Integer> listener) {
+    return this.items.subscribe(listener);
   }
 
   /**
@@ -182,6 +224,14 @@ public final class CartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>visits</code> (scope <code>shop</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onVisitsChange(StateListener<? super Long> listener) {
+    return this.visits.subscribe(listener);
+  }
+
+  /**
    * Atomically adds {@code delta} to the value of state <code>visits</code> (scope <code>shop</code>) and returns the new value.
    */
   public long incrementVisits(long delta) {
@@ -215,6 +265,14 @@ public final class CartStates {
    */
   public StateRef<Double> totalState() {
     return this.total;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>total</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onTotalChange(StateListener<? super Double> listener) {
+    return this.total.subscribe(listener);
   }
 
   /**
@@ -254,6 +312,14 @@ public final class CartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>points</code> (scope <code>$user</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onPointsChange(StateListener<? super Integer> listener) {
+    return this.points.subscribe(listener);
+  }
+
+  /**
    * Atomically adds {@code delta} to the value of state <code>points</code> (scope <code>$user</code>) and returns the new value.
    */
   public Integer incrementPoints(Integer delta) {
@@ -290,6 +356,14 @@ public final class CartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>open</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onOpenChange(StateListener<? super Boolean> listener) {
+    return this.open.subscribe(listener);
+  }
+
+  /**
    * Returns the value of state <code>isGift</code> (scope <code>$component</code>).
    */
   public boolean isGift() {
@@ -316,6 +390,14 @@ public final class CartStates {
    */
   public StateRef<Boolean> giftState() {
     return this.isGift;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>isGift</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onGiftChange(StateListener<? super Boolean> listener) {
+    return this.isGift.subscribe(listener);
   }
 
   /**
@@ -348,6 +430,14 @@ public final class CartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>grade</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onGradeChange(StateListener<? super Character> listener) {
+    return this.grade.subscribe(listener);
+  }
+
+  /**
    * Returns the value of state <code>note&#42;&#47; &#92;u0041 &#64;see &#60;b&#62;</code> (scope <code>cart.$client</code>).
    */
   public String getNote() {
@@ -374,6 +464,14 @@ public final class CartStates {
    */
   public StateRef<String> noteState() {
     return this.note;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>note&#42;&#47; &#92;u0041 &#64;see &#60;b&#62;</code> (scope <code>cart.$client</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onNoteChange(StateListener<? super String> listener) {
+    return this.note.subscribe(listener);
   }
 
   /**
@@ -406,6 +504,14 @@ public final class CartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>wishlist</code> (scope <code>$user</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onWishlistChange(StateListener<? super List<String>> listener) {
+    return this.wishlist.subscribe(listener);
+  }
+
+  /**
    * Returns the value of state <code>prices</code> (scope <code>$component</code>).
    */
   public Map<String, List<Integer>> getPrices() {
@@ -435,6 +541,14 @@ public final class CartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>prices</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onPricesChange(StateListener<? super Map<String, List<Integer>>> listener) {
+    return this.prices.subscribe(listener);
+  }
+
+  /**
    * Returns the value of state <code>slots</code> (scope <code>$component</code>).
    */
   public int[] getSlots() {
@@ -461,5 +575,87 @@ public final class CartStates {
    */
   public StateRef<int[]> slotsState() {
     return this.slots;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>slots</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onSlotsChange(StateListener<? super int[]> listener) {
+    return this.slots.subscribe(listener);
+  }
+
+  /**
+   * Returns the value of state <code>scores</code> (scope <code>$component</code>).
+   */
+  public List<? extends Number> getScores() {
+    return this.scores.get();
+  }
+
+  /**
+   * Sets the value of state <code>scores</code> (scope <code>$component</code>).
+   */
+  public void setScores(List<? extends Number> value) {
+    this.scores.set(value);
+  }
+
+  /**
+   * Atomically applies {@code fn} to the value of state <code>scores</code> (scope <code>$component</code>) and returns the new value.
+   * {@code fn} may run more than once under contention: keep it free of side effects.
+   */
+  public List<? extends Number> updateScores(UnaryOperator<List<? extends Number>> fn) {
+    return this.scores.update(fn);
+  }
+
+  /**
+   * Returns the live handle on state <code>scores</code> (scope <code>$component</code>).
+   */
+  public StateRef<List<? extends Number>> scoresState() {
+    return this.scores;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>scores</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onScoresChange(StateListener<? super List<? extends Number>> listener) {
+    return this.scores.subscribe(listener);
+  }
+
+  /**
+   * Returns the value of state <code>pages</code> (scope <code>$component</code>).
+   */
+  public List<String>[] getPages() {
+    return this.pages.get();
+  }
+
+  /**
+   * Sets the value of state <code>pages</code> (scope <code>$component</code>).
+   */
+  public void setPages(List<String>[] value) {
+    this.pages.set(value);
+  }
+
+  /**
+   * Atomically applies {@code fn} to the value of state <code>pages</code> (scope <code>$component</code>) and returns the new value.
+   * {@code fn} may run more than once under contention: keep it free of side effects.
+   */
+  public List<String>[] updatePages(UnaryOperator<List<String>[]> fn) {
+    return this.pages.update(fn);
+  }
+
+  /**
+   * Returns the live handle on state <code>pages</code> (scope <code>$component</code>).
+   */
+  public StateRef<List<String>[]> pagesState() {
+    return this.pages;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>pages</code> (scope <code>$component</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onPagesChange(StateListener<? super List<String>[]> listener) {
+    return this.pages.subscribe(listener);
   }
 }

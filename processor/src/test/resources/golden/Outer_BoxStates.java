@@ -3,7 +3,11 @@ package test;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateTypeException;
+import dev.reactserver.state.runtime.Subscription;
 import java.lang.Comparable;
 import java.lang.String;
 import java.util.Objects;
@@ -19,7 +23,8 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.reactserver.state.processor.StateProcessor")
 public final class Outer_BoxStates<T extends Comparable<T>> {
-  private static final StateDeclaration LABEL = StateDeclaration.of("test.Outer.Box", "label", "label", "$global");
+  private static final StateDeclaration<String> LABEL = StateDeclaration.of("test.Outer.Box", "label", "label", "$global",
+    StateType.of(String.class));
 
   private final StateRef<String> label;
 
@@ -35,6 +40,8 @@ public final class Outer_BoxStates<T extends Comparable<T>> {
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
    * @throws StateException if a {@code $user} state is bound in a context without a user
+   * @throws StateTypeException if a state exists with another declared type (another component declares the
+   *     same scope and key with another type)
    */
   public static <T extends Comparable<T>> Outer_BoxStates<T> bind(StateContext ctx,
       Outer.Box<T> component) {
@@ -71,5 +78,13 @@ public final class Outer_BoxStates<T extends Comparable<T>> {
    */
   public StateRef<String> labelState() {
     return this.label;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>label</code> (scope <code>$global</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onLabelChange(StateListener<? super String> listener) {
+    return this.label.subscribe(listener);
   }
 }

@@ -3,8 +3,12 @@ package test;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.StateValues;
+import dev.reactserver.state.runtime.Subscription;
 import java.lang.Integer;
 import java.lang.Long;
 import java.util.Objects;
@@ -21,9 +25,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.reactserver.state.processor.StateProcessor")
 public final class SpecialCartStates {
-  private static final StateDeclaration ITEMS = StateDeclaration.of("test.SpecialCart", "items", "items", "$client");
+  private static final StateDeclaration<Integer> ITEMS = StateDeclaration.of("test.SpecialCart", "items", "items", "$client",
+    StateType.of(int.class));
 
-  private static final StateDeclaration BONUS = StateDeclaration.of("test.SpecialCart", "bonus", "bonus", "cart.$user");
+  private static final StateDeclaration<Long> BONUS = StateDeclaration.of("test.SpecialCart", "bonus", "bonus", "cart.$user",
+    StateType.of(Long.class));
 
   private final StateRef<Integer> items;
 
@@ -42,6 +48,8 @@ public final class SpecialCartStates {
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
    * @throws StateException if a {@code $user} state is bound in a context without a user
+   * @throws StateTypeException if a state exists with another declared type (another component declares the
+   *     same scope and key with another type)
    */
   public static SpecialCartStates bind(StateContext ctx, SpecialCart component) {
     Objects.requireNonNull(ctx, "ctx");
@@ -81,6 +89,14 @@ public final class SpecialCartStates {
   }
 
   /**
+   * Tells {@code listener} of every change of state <code>items</code> (scope <code>$client</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onItemsChange(StateListener<? super Integer> listener) {
+    return this.items.subscribe(listener);
+  }
+
+  /**
    * Atomically adds {@code delta} to the value of state <code>items</code> (scope <code>$client</code>) and returns the new value.
    */
   public int incrementItems(int delta) {
@@ -114,6 +130,14 @@ public final class SpecialCartStates {
    */
   public StateRef<Long> bonusState() {
     return this.bonus;
+  }
+
+  /**
+   * Tells {@code listener} of every change of state <code>bonus</code> (scope <code>cart.$user</code>), in order, until the returned
+   * subscription is closed or the state deleted.
+   */
+  public Subscription onBonusChange(StateListener<? super Long> listener) {
+    return this.bonus.subscribe(listener);
   }
 
   /**

@@ -44,6 +44,8 @@ class GenerationTest {
       "  @State(scope = Scopes.USER) List<String> wishlist = List.of();",
       "  @State Map<String, List<Integer>> prices = Map.of();",
       "  @State int[] slots = new int[0];",
+      "  @State List<? extends Number> scores = List.of();",
+      "  @State List<String>[] pages;",
       "}");
 
   private static final JavaFileObject NESTED_GENERIC = source("test.Outer",

@@ -46,7 +46,8 @@ class InheritanceTest {
         .getCharContent(true).toString();
     assertThat(generated).contains("public int getItems()");
     assertThat(generated).contains("public String getNote()");
-    assertThat(generated).contains("StateDeclaration.of(\"test.SpecialCart\", \"items\", \"items\", \"$client\")");
+    assertThat(generated).contains(
+        "StateDeclaration.of(\"test.SpecialCart\", \"items\", \"items\", \"$client\",");
     assertThat(generated.indexOf("getItems")).isLessThan(generated.indexOf("getNote"));
   }
 

@@ -2,11 +2,17 @@ package dev.reactserver.state.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,65 +20,102 @@ import java.util.function.UnaryOperator;
  *
  * <p>Thread-safe. Reads and writes of a bound state take no lock (one volatile read, or one
  * compare-and-set); {@link StateRef#update} and the generated {@code increment…} methods are atomic and
- * lose no concurrent write. Creating and deleting states lock only the scope concerned. A scope whose
- * last state is deleted is dropped, so clients that left cost no memory.
+ * lose no concurrent write. While a state has listeners (of its own or of its scope), its writes take
+ * the state's lock so that listeners see them in order. Creating and deleting states lock only the scope
+ * concerned. A scope whose last state is deleted is dropped, so clients that left cost no memory.
+ *
+ * <p>Clients not seen for {@link StoreOptions#idleClientTimeout()} are ended by the store itself: the
+ * check runs on the threads that bind states, at most a few times per timeout, so no thread is started.
+ * {@link #expireIdleClients()} runs it at once.
  */
 public final class InMemoryStore implements Store {
 
-  private final ConcurrentHashMap<String, ScopeStates> scopes = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final long idleTimeoutMillis;
+  private final long sweepIntervalMillis;
+  private final Executor listenerExecutor;
+  private final long maxStates;
 
-  /** Creates an empty store. */
-  public InMemoryStore() {}
+  private final ConcurrentHashMap<String, Scope> scopes = new ConcurrentHashMap<>();
+  /** The scopes of each client, user and component instance, for ending them. */
+  private final ConcurrentHashMap<ScopeOwner, OwnedScopes> owners = new ConcurrentHashMap<>();
+  private final AtomicLong stateCount = new AtomicLong();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private volatile long nextSweepMillis;
+
+  /** Creates an empty store with {@link StoreOptions#defaults()}. */
+  public InMemoryStore() {
+    this(StoreOptions.defaults());
+  }
+
+  /** Creates an empty store with {@code options}. */
+  public InMemoryStore(StoreOptions options) {
+    Objects.requireNonNull(options, "options");
+    this.clock = options.clock();
+    this.idleTimeoutMillis = options.idleClientTimeout().map(d -> Math.max(1, d.toMillis())).orElse(0L);
+    this.sweepIntervalMillis = Math.max(1, idleTimeoutMillis / 4);
+    this.listenerExecutor = options.listenerExecutor().orElse(null);
+    this.maxStates = options.maxStates();
+    this.nextSweepMillis = idleTimeoutMillis > 0 ? clock.millis() + sweepIntervalMillis : Long.MAX_VALUE;
+  }
 
   @Override
   public <T> StateRef<T> getState(T initial, StateId id) {
+    return getState(initial, id, null);
+  }
+
+  @Override
+  public <T> StateRef<T> getState(T initial, StateId id, StateDeclaration<T> declaration) {
     Objects.requireNonNull(id, "id");
-    ScopeStates scope = scopes.get(id.scope());
-    if (scope != null) {
-      Cell<?> cell = scope.cells.get(id.key());
-      if (cell != null) {
-        return cast(cell);
-      }
+    Scope scope = scopes.get(id.scope());
+    Cell<?> cell = scope == null ? null : scope.cells.get(id.key());
+    if (cell == null) {
+      cell = insert(id, initial, declaration, false);
+    } else {
+      cell.checkDeclaration(declaration);
+      seen(cell.scope);
     }
-    return cast(insert(id, initial, false));
+    return cast(cell);
   }
 
   @Override
   public <T> StateRef<T> createState(T initial, StateId id) {
     Objects.requireNonNull(id, "id");
-    return cast(insert(id, initial, true));
+    return cast(insert(id, initial, null, true));
   }
 
   @Override
   public boolean hasState(StateId id) {
-    ScopeStates scope = scopes.get(id.scope());
+    Scope scope = scopes.get(id.scope());
     return scope != null && scope.cells.containsKey(id.key());
   }
 
   @Override
   public boolean deleteState(StateId id) {
-    ScopeStates scope = scopes.get(id.scope());
+    Scope scope = scopes.get(id.scope());
     if (scope == null) {
       return false;
     }
+    Cell<?> cell;
     synchronized (scope) {
-      Cell<?> cell = scope.closed ? null : scope.cells.remove(id.key());
+      cell = scope.closed ? null : scope.cells.remove(id.key());
       if (cell == null) {
         return false;
       }
       cell.detach();
-      if (scope.cells.isEmpty()) {
-        scope.closed = true;
-        scopes.remove(id.scope(), scope);
+      stateCount.decrementAndGet();
+      if (scope.isUnused()) {
+        close(scope);
       }
-      return true;
     }
+    cell.deliver();
+    return true;
   }
 
   @Override
   public Map<String, StateRef<?>> statesIn(String scope) {
     Objects.requireNonNull(scope, "scope");
-    ScopeStates states = scopes.get(scope);
+    Scope states = scopes.get(scope);
     if (states == null) {
       return Map.of();
     }
@@ -83,7 +126,7 @@ public final class InMemoryStore implements Store {
   public Map<StateId, StateRef<?>> states() {
     Map<StateId, StateRef<?>> all = new TreeMap<>(
         (a, b) -> a.scope().equals(b.scope()) ? a.key().compareTo(b.key()) : a.scope().compareTo(b.scope()));
-    for (ScopeStates scope : scopes.values()) {
+    for (Scope scope : scopes.values()) {
       for (Cell<?> cell : scope.cells.values()) {
         all.put(cell.id, cell);
       }
@@ -94,42 +137,242 @@ public final class InMemoryStore implements Store {
   @Override
   public int deleteScope(String scope) {
     Objects.requireNonNull(scope, "scope");
-    // Unlink the scope before detaching its cells: a handle that finds its cell detached looks the
-    // state up again and must not find the old scope.
-    ScopeStates states = scopes.remove(scope);
-    if (states == null) {
-      return 0;
-    }
-    synchronized (states) {
-      states.closed = true;
-      int deleted = 0;
-      for (Cell<?> cell : states.cells.values()) {
-        if (cell.detach()) {
-          deleted++;
+    Scope states = scopes.get(scope);
+    return states == null ? 0 : delete(states);
+  }
+
+  @Override
+  public Subscription subscribe(String scope, StateListener<Object> listener) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(listener, "listener");
+    while (true) {
+      Scope states = scopes.computeIfAbsent(scope, this::newScope);
+      synchronized (states) {
+        if (states.closed) {
+          continue; // deleted concurrently: subscribe to its successor
         }
+        Registration registration = new Registration(listener, states::unsubscribe);
+        states.listeners = Registration.append(states.listeners, registration);
+        for (Cell<?> cell : states.cells.values()) {
+          cell.observe();
+        }
+        return registration;
       }
-      states.cells.clear();
-      return deleted;
     }
   }
 
-  private Cell<?> insert(StateId id, Object initial, boolean overwrite) {
+  @Override
+  public int endClient(String clientId) {
+    return end(ScopeOwner.client(requireId(clientId, "client id")));
+  }
+
+  @Override
+  public int endUser(String userId) {
+    return end(ScopeOwner.user(requireId(userId, "user id")));
+  }
+
+  @Override
+  public int endComponent(String componentKey) {
+    return end(ScopeOwner.component(requireId(componentKey, "component key")));
+  }
+
+  @Override
+  public void touchClient(String clientId) {
+    OwnedScopes client = owners.get(ScopeOwner.client(requireId(clientId, "client id")));
+    if (client != null && idleTimeoutMillis > 0) {
+      client.lastSeenMillis = clock.millis();
+    }
+  }
+
+  /**
+   * Ends every client not seen for the idle timeout now, instead of at the next check.
+   *
+   * @return how many states were removed
+   */
+  public int expireIdleClients() {
+    return idleTimeoutMillis > 0 ? sweep(clock.millis()) : 0;
+  }
+
+  /** How many states the store holds. */
+  public long size() {
+    return stateCount.get();
+  }
+
+  private int end(ScopeOwner owner) {
+    OwnedScopes owned = owners.get(owner);
+    return owned == null ? 0 : end(owned);
+  }
+
+  private int end(OwnedScopes owned) {
+    List<Scope> ended;
+    synchronized (owned) {
+      if (owned.closed) {
+        return 0;
+      }
+      owned.closed = true;
+      owners.remove(owned.owner, owned);
+      ended = new ArrayList<>(owned.scopes);
+    }
+    int deleted = 0;
+    for (Scope scope : ended) {
+      deleted += delete(scope);
+    }
+    return deleted;
+  }
+
+  /** Deletes every state of {@code scope}, tells listeners, and drops the scope; returns how many. */
+  private int delete(Scope scope) {
+    List<Cell<?>> detached = new ArrayList<>();
+    Registration[] scopeListeners;
+    synchronized (scope) {
+      if (scope.closed) {
+        return 0;
+      }
+      // Unlink the scope before detaching its cells: a handle that finds its cell detached looks the
+      // state up again and must not find the old scope.
+      close(scope);
+      for (Cell<?> cell : scope.cells.values()) {
+        if (cell.detach()) {
+          detached.add(cell);
+        }
+      }
+      scope.cells.clear();
+      stateCount.addAndGet(-detached.size());
+      scopeListeners = scope.listeners;
+      scope.listeners = Registration.NONE;
+    }
+    for (Cell<?> cell : detached) {
+      cell.deliver();
+    }
+    for (Registration listener : scopeListeners) {
+      listener.retire();
+    }
+    return detached.size();
+  }
+
+  /** Unlinks {@code scope} from the store and from its owners; the caller holds its monitor. */
+  private void close(Scope scope) {
+    scope.closed = true;
+    scopes.remove(scope.name, scope);
+    for (OwnedScopes owned : scope.owners) {
+      synchronized (owned) {
+        owned.scopes.remove(scope);
+        if (owned.scopes.isEmpty() && !owned.closed) {
+          owned.closed = true;
+          owners.remove(owned.owner, owned);
+        }
+      }
+    }
+  }
+
+  private Cell<?> insert(StateId id, Object initial, StateDeclaration<?> declaration, boolean overwrite) {
+    maybeSweep();
     while (true) {
-      ScopeStates scope = scopes.computeIfAbsent(id.scope(), name -> new ScopeStates());
+      Scope scope = scopes.computeIfAbsent(id.scope(), this::newScope);
+      Cell<?> cell;
       synchronized (scope) {
         if (scope.closed) {
           continue; // deleted concurrently: start over with a fresh scope
         }
-        Cell<?> cell = scope.cells.get(id.key());
+        cell = scope.cells.get(id.key());
         if (cell == null) {
-          cell = new Cell<>(this, id, initial);
+          reserveState(id);
+          cell = new Cell<>(scope, StateId.of(scope.name, id.key()), initial, declaration,
+              scope.listeners.length > 0);
           scope.cells.put(id.key(), cell);
-        } else if (overwrite) {
-          cell.setUnchecked(initial);
+          overwrite = false;
+        } else {
+          cell.checkDeclaration(declaration);
         }
-        return cell;
+      }
+      seen(scope); // outside the scope's lock: it may end idle clients
+      if (overwrite) {
+        cell.setUnchecked(initial);
+      }
+      return cell;
+    }
+  }
+
+  private void reserveState(StateId id) {
+    long count;
+    do {
+      count = stateCount.get();
+      if (count >= maxStates) {
+        throw new StateLimitException(id, maxStates);
+      }
+    } while (!stateCount.compareAndSet(count, count + 1));
+  }
+
+  /** Creates a scope and registers it with its owners; runs inside the scope map's computeIfAbsent. */
+  private Scope newScope(String name) {
+    List<ScopeOwner> parsed = ScopeTemplate.owners(name);
+    OwnedScopes[] registered = new OwnedScopes[parsed.size()];
+    Scope scope = new Scope(this, name, registered, parsed.stream().anyMatch(ScopeOwner::isClient));
+    for (int i = 0; i < registered.length; i++) {
+      registered[i] = register(parsed.get(i), scope);
+    }
+    return scope;
+  }
+
+  private OwnedScopes register(ScopeOwner owner, Scope scope) {
+    while (true) {
+      OwnedScopes owned = owners.computeIfAbsent(owner, o -> new OwnedScopes(o, clock.millis()));
+      synchronized (owned) {
+        if (!owned.closed) {
+          owned.scopes.add(scope);
+          return owned;
+        }
       }
     }
+  }
+
+  /** Marks the clients of {@code scope} seen now. */
+  private void seen(Scope scope) {
+    if (idleTimeoutMillis == 0 || !scope.hasClient) {
+      return;
+    }
+    long now = clock.millis();
+    for (OwnedScopes owned : scope.owners) {
+      if (owned.owner.isClient()) {
+        owned.lastSeenMillis = now;
+      }
+    }
+    if (now >= nextSweepMillis) {
+      maybeSweep();
+    }
+  }
+
+  private void maybeSweep() {
+    if (idleTimeoutMillis == 0) {
+      return;
+    }
+    long now = clock.millis();
+    if (now >= nextSweepMillis && sweeping.compareAndSet(false, true)) {
+      try {
+        nextSweepMillis = now + sweepIntervalMillis;
+        sweep(now);
+      } finally {
+        sweeping.set(false);
+      }
+    }
+  }
+
+  private int sweep(long now) {
+    int deleted = 0;
+    for (OwnedScopes owned : owners.values()) {
+      if (owned.owner.isClient() && now - owned.lastSeenMillis >= idleTimeoutMillis) {
+        deleted += end(owned);
+      }
+    }
+    return deleted;
+  }
+
+  private static String requireId(String id, String what) {
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException(what + " must be a non-empty string, but was "
+          + (id == null ? "null" : "empty"));
+    }
+    return id;
   }
 
   @SuppressWarnings("unchecked")
@@ -137,41 +380,116 @@ public final class InMemoryStore implements Store {
     return (StateRef<T>) cell;
   }
 
-  /** The states of one scope. Insertions and removals hold the monitor; lookups don't. */
-  private static final class ScopeStates {
-    final ConcurrentHashMap<String, Cell<?>> cells = new ConcurrentHashMap<>();
-    /** Set once the scope is unlinked from the store; guarded by the monitor. */
+  /** The scopes one client, user or component instance owns. Guarded by its monitor. */
+  private static final class OwnedScopes {
+    final ScopeOwner owner;
+    final List<Scope> scopes = new ArrayList<>(2);
     boolean closed;
+    volatile long lastSeenMillis;
+
+    OwnedScopes(ScopeOwner owner, long now) {
+      this.owner = owner;
+      this.lastSeenMillis = now;
+    }
   }
 
+  /** The states of one scope. Insertions, removals and scope listeners hold the monitor; lookups don't. */
+  private static final class Scope {
+    final InMemoryStore store;
+    final String name;
+    final OwnedScopes[] owners;
+    final boolean hasClient;
+    final ConcurrentHashMap<String, Cell<?>> cells = new ConcurrentHashMap<>(4);
+    /** Listeners of the whole scope; written under the monitor. */
+    volatile Registration[] listeners = Registration.NONE;
+    /** Set once the scope is unlinked from the store; guarded by the monitor. */
+    boolean closed;
+
+    Scope(InMemoryStore store, String name, OwnedScopes[] owners, boolean hasClient) {
+      this.store = store;
+      this.name = name;
+      this.owners = owners;
+      this.hasClient = hasClient;
+    }
+
+    boolean isUnused() {
+      return cells.isEmpty() && listeners.length == 0;
+    }
+
+    void unsubscribe(Registration registration) {
+      synchronized (this) {
+        listeners = Registration.remove(listeners, registration);
+        if (listeners.length == 0) {
+          for (Cell<?> cell : cells.values()) {
+            cell.unobserveIfUnwatched();
+          }
+          if (!closed && isUnused()) {
+            store.close(this);
+          }
+        }
+      }
+    }
+  }
+
+  /** What a cell's value slot holds besides plain values. */
+  private abstract static class Marker {}
+
+  /** The value of a state someone listens to: writes to it take the cell's lock. */
+  private static final class Observed extends Marker {
+    final Object value;
+
+    Observed(Object value) {
+      this.value = value;
+    }
+  }
+
+  private static final class Detached extends Marker {}
+
   /**
-   * One state's value. After deletion the cell holds {@link #DETACHED}, and every operation on it is
-   * forwarded to the state's current cell, recreated from {@link #initial} if need be.
+   * One state. The value slot holds the plain value, an {@link Observed} box while anyone listens (so
+   * that a lock-free write can never slip past a new subscription), or {@link #DETACHED} after
+   * deletion: then every operation is forwarded to the state's current cell, recreated from
+   * {@link #initial} if need be.
    */
   private static final class Cell<T> implements StateRef<T> {
-    private static final Object DETACHED = new Object();
+    private static final Detached DETACHED = new Detached();
     private static final VarHandle VALUE;
+    private static final VarHandle DECLARATION;
 
     static {
       try {
-        VALUE = MethodHandles.lookup().findVarHandle(Cell.class, "value", Object.class);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        VALUE = lookup.findVarHandle(Cell.class, "value", Object.class);
+        DECLARATION = lookup.findVarHandle(Cell.class, "declaration", StateDeclaration.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    private final InMemoryStore store;
+    private final Scope scope;
     private final StateId id;
     private final T initial;
     @SuppressWarnings("unused") // accessed through VALUE
     private volatile Object value;
+    /** The declaration the state was created or first bound with; null if none yet. */
+    private volatile StateDeclaration<?> declaration;
+    /** Listeners of this state; written under the monitor. */
+    private Registration[] listeners = Registration.NONE;
+    /** Created on first subscription, kept so that changes stay in order across subscriptions. */
+    private ChangeQueue changes;
 
     @SuppressWarnings("unchecked")
-    Cell(InMemoryStore store, StateId id, Object initial) {
-      this.store = store;
+    Cell(Scope scope, StateId id, Object initial, StateDeclaration<?> declaration, boolean observed) {
+      this.scope = scope;
       this.id = id;
       this.initial = (T) initial;
-      this.value = initial;
+      this.declaration = declaration;
+      if (observed) {
+        this.changes = new ChangeQueue(scope.store.listenerExecutor);
+        this.value = new Observed(initial);
+      } else {
+        this.value = initial;
+      }
     }
 
     @Override
@@ -183,18 +501,25 @@ public final class InMemoryStore implements Store {
     @SuppressWarnings("unchecked")
     public T get() {
       Object current = value;
-      return current == DETACHED ? current().get() : (T) current;
+      if (current instanceof Marker) {
+        return current == DETACHED ? current().get() : (T) ((Observed) current).value;
+      }
+      return (T) current;
     }
 
     @Override
     public void set(T newValue) {
       while (true) {
         Object current = value;
-        if (current == DETACHED) {
-          current().set(newValue);
-          return;
-        }
-        if (VALUE.compareAndSet(this, current, newValue)) {
+        if (current instanceof Marker) {
+          if (current == DETACHED) {
+            current().set(newValue);
+            return;
+          }
+          if (writeObserved(old -> newValue) != RETRY) {
+            return;
+          }
+        } else if (VALUE.compareAndSet(this, current, newValue)) {
           return;
         }
       }
@@ -206,12 +531,145 @@ public final class InMemoryStore implements Store {
       Objects.requireNonNull(fn, "fn");
       while (true) {
         Object current = value;
-        if (current == DETACHED) {
-          return current().update(fn);
+        if (current instanceof Marker) {
+          if (current == DETACHED) {
+            return current().update(fn);
+          }
+          Object next = writeObserved(fn);
+          if (next != RETRY) {
+            return (T) next;
+          }
+        } else {
+          T next = fn.apply((T) current);
+          if (VALUE.compareAndSet(this, current, next)) {
+            return next;
+          }
         }
-        T next = fn.apply((T) current);
-        if (VALUE.compareAndSet(this, current, next)) {
-          return next;
+      }
+    }
+
+    private static final Object RETRY = new Object();
+
+    /** Writes an observed value under the lock and queues the change; RETRY if no longer observed. */
+    @SuppressWarnings("unchecked")
+    private Object writeObserved(UnaryOperator<T> fn) {
+      T next;
+      synchronized (this) {
+        while (true) {
+          Object current = value;
+          if (!(current instanceof Observed observed)) {
+            return RETRY;
+          }
+          T old = (T) observed.value;
+          next = fn.apply(old);
+          if (VALUE.compareAndSet(this, current, new Observed(next))) {
+            changes.offer(new StateChange<>(id, old, next, false),
+                Registration.concat(listeners, scope.listeners));
+            break;
+          }
+        }
+      }
+      changes.deliver();
+      return next;
+    }
+
+    @Override
+    public Subscription subscribe(StateListener<? super T> listener) {
+      Objects.requireNonNull(listener, "listener");
+      synchronized (this) {
+        if (value != DETACHED) {
+          Registration registration = new Registration(listener, this::unsubscribe);
+          listeners = Registration.append(listeners, registration);
+          observe();
+          return registration;
+        }
+      }
+      return current().subscribe(listener);
+    }
+
+    private void unsubscribe(Registration registration) {
+      synchronized (this) {
+        listeners = Registration.remove(listeners, registration);
+        unobserveIfUnwatched();
+      }
+    }
+
+    /** Boxes the value so that writes take the lock and tell listeners. */
+    synchronized void observe() {
+      if (changes == null) {
+        changes = new ChangeQueue(scope.store.listenerExecutor);
+      }
+      while (true) {
+        Object current = value;
+        if (current instanceof Marker || VALUE.compareAndSet(this, current, new Observed(current))) {
+          return;
+        }
+      }
+    }
+
+    /** Unboxes the value once neither the state nor its scope has listeners. */
+    synchronized void unobserveIfUnwatched() {
+      if (listeners.length > 0 || scope.listeners.length > 0) {
+        return;
+      }
+      Object current = value;
+      if (current instanceof Observed observed) {
+        VALUE.compareAndSet(this, current, observed.value); // writes of boxes hold this lock: no race
+      }
+    }
+
+    /**
+     * Marks the cell deleted and queues the deletion for its listeners, who are then forgotten; returns
+     * false if it already was deleted. Call {@link #deliver()} after releasing the scope's lock.
+     */
+    synchronized boolean detach() {
+      Object old = VALUE.getAndSet(this, DETACHED);
+      if (old == DETACHED) {
+        return false;
+      }
+      if (old instanceof Observed observed) {
+        changes.offer(new StateChange<>(id, observed.value, null, true),
+            Registration.concat(listeners, scope.listeners));
+        for (Registration registration : listeners) {
+          registration.retire();
+        }
+        listeners = Registration.NONE;
+      }
+      return true;
+    }
+
+    void deliver() {
+      ChangeQueue queue;
+      synchronized (this) {
+        queue = changes;
+      }
+      if (queue != null) {
+        queue.deliver();
+      }
+    }
+
+    /** Checks that {@code declared} agrees with the declaration the state has; adopts it if none. */
+    void checkDeclaration(StateDeclaration<?> declared) {
+      if (declared == null) {
+        return;
+      }
+      while (true) {
+        StateDeclaration<?> existing = declaration;
+        if (existing == declared) {
+          return;
+        }
+        if (existing != null) {
+          if (!existing.type().equals(declared.type())) {
+            throw new StateTypeException(id, existing, declared);
+          }
+          return;
+        }
+        Object current = get();
+        if (current != null && !declared.type().accepts(current)) {
+          throw new StateTypeException(id, current, declared);
+        }
+        if (DECLARATION.compareAndSet(this, null, declared)) {
+          return;
         }
       }
     }
@@ -221,19 +679,16 @@ public final class InMemoryStore implements Store {
       set((T) newValue);
     }
 
-    /** Marks the cell deleted; returns false if it already was. */
-    boolean detach() {
-      return VALUE.getAndSet(this, DETACHED) != DETACHED;
-    }
-
+    @SuppressWarnings("unchecked")
     private StateRef<T> current() {
-      return store.getState(initial, id);
+      return scope.store.getState(initial, id, (StateDeclaration<T>) declaration);
     }
 
     @Override
     public String toString() {
       Object current = value;
-      return id + "=" + (current == DETACHED ? "<deleted>" : current);
+      return id + "=" + (current == DETACHED ? "<deleted>"
+          : current instanceof Observed observed ? observed.value : current);
     }
   }
 }

@@ -182,6 +182,50 @@ final class ScopeTemplate {
     out.append(')');
   }
 
+  /**
+   * The clients, users and component instances substituted into a resolved scope, in order: for
+   * {@code "cart.$client(c\)1).$user(u)"} the client {@code c)1} and the user {@code u}. Text that
+   * resolution cannot have produced (an unclosed id) yields no owner.
+   */
+  static List<ScopeOwner> owners(String resolvedScope) {
+    List<ScopeOwner> owners = new ArrayList<>(1);
+    int i = resolvedScope.indexOf('$');
+    while (i >= 0) {
+      Placeholder placeholder = substitutionAt(resolvedScope, i);
+      if (placeholder == null) {
+        i = resolvedScope.indexOf('$', i + 1);
+        continue;
+      }
+      StringBuilder id = new StringBuilder();
+      int j = i + placeholder.marker.length() + 1;
+      while (j < resolvedScope.length() && resolvedScope.charAt(j) != ')') {
+        char c = resolvedScope.charAt(j);
+        if (c == '\\' && j + 1 < resolvedScope.length()) {
+          c = resolvedScope.charAt(++j);
+        }
+        id.append(c);
+        j++;
+      }
+      if (j >= resolvedScope.length()) {
+        break; // unclosed: not written by resolve
+      }
+      owners.add(new ScopeOwner(placeholder, id.toString()));
+      i = resolvedScope.indexOf('$', j + 1);
+    }
+    return owners;
+  }
+
+  private static Placeholder substitutionAt(String resolvedScope, int i) {
+    for (Placeholder placeholder : Placeholder.values()) {
+      int open = i + placeholder.marker.length();
+      if (resolvedScope.startsWith(placeholder.marker, i) && open < resolvedScope.length()
+          && resolvedScope.charAt(open) == '(') {
+        return placeholder;
+      }
+    }
+    return null;
+  }
+
   @Override
   public String toString() {
     return source;

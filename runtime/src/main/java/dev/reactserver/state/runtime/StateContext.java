@@ -91,8 +91,9 @@ public final class StateContext {
    * if it does not exist yet. Used by generated accessors.
    *
    * @throws StateException if the state is {@code $user}-scoped and this context has no user
+   * @throws StateTypeException if the state exists with another declared type
    */
-  public <T> StateRef<T> bind(StateDeclaration declaration, T initial) {
+  public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
     ScopeTemplate template = declaration.scopeTemplate();
     if (template.usesUser() && userId == null) {
       throw new StateException("state '" + declaration.field() + "' of " + declaration.component()
@@ -101,7 +102,7 @@ public final class StateContext {
     }
     String component = componentKey != null ? componentKey : declaration.component();
     String scope = template.resolve(clientId, userId, component);
-    return store.getState(initial, StateId.of(scope, declaration.key()));
+    return store.getState(initial, StateId.of(scope, declaration.key()), declaration);
   }
 
   private static String requireId(String id, String what) {

@@ -4,35 +4,45 @@ import java.util.Objects;
 
 /**
  * One {@code @State} field as the generated accessors see it: which component declares it, under which
- * key and scope template. Generated code keeps one constant per field; applications rarely need it.
+ * key, scope template and type. Generated code keeps one constant per field; applications rarely need it.
+ *
+ * <p>Stores remember the declaration that created each state, so that a second declaration of the
+ * same state with another type fails with a {@link StateTypeException} naming both.
+ *
+ * @param <T> the (boxed) type of the state's value
  */
-public final class StateDeclaration {
+public final class StateDeclaration<T> {
 
   private final String component;
   private final String field;
   private final String key;
   private final ScopeTemplate scope;
+  private final StateType<T> type;
 
-  private StateDeclaration(String component, String field, String key, ScopeTemplate scope) {
+  private StateDeclaration(
+      String component, String field, String key, ScopeTemplate scope, StateType<T> type) {
     this.component = component;
     this.field = field;
     this.key = key;
     this.scope = scope;
+    this.type = type;
   }
 
   /**
    * Declares the state of field {@code field} of the component class {@code component} (its canonical
-   * name).
+   * name), whose declared type is {@code type}.
    *
    * @throws IllegalArgumentException if {@code scope} is empty or holds an unknown placeholder
    */
-  public static StateDeclaration of(String component, String field, String key, String scope) {
+  public static <T> StateDeclaration<T> of(
+      String component, String field, String key, String scope, StateType<T> type) {
     Objects.requireNonNull(component, "component");
     Objects.requireNonNull(field, "field");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(type, "type");
     try {
-      return new StateDeclaration(component, field, key, ScopeTemplate.parse(scope));
+      return new StateDeclaration<>(component, field, key, ScopeTemplate.parse(scope), type);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "state '" + field + "' of " + component + ": " + e.getMessage(), e);
@@ -59,12 +69,17 @@ public final class StateDeclaration {
     return scope.source();
   }
 
+  /** The field's declared type. */
+  public StateType<T> type() {
+    return type;
+  }
+
   ScopeTemplate scopeTemplate() {
     return scope;
   }
 
   @Override
   public String toString() {
-    return component + "." + field + " (scope '" + scope + "', key '" + key + "')";
+    return component + "." + field + " (" + type + ", scope '" + scope + "', key '" + key + "')";
   }
 }

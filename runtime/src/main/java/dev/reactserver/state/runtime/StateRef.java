@@ -28,4 +28,10 @@ public interface StateRef<T> {
    * effects.
    */
   T update(UnaryOperator<T> fn);
+
+  /**
+   * Tells {@code listener} of every successful write of this state, in the order of the writes, until
+   * the subscription is closed or the state deleted (the deletion is the last change it is told).
+   */
+  Subscription subscribe(StateListener<? super T> listener);
 }

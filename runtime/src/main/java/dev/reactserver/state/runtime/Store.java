@@ -7,11 +7,26 @@ import java.util.Map;
  *
  * <p>Implementations are thread-safe. Scopes passed to a store are resolved scopes (see
  * {@link StateContext#resolveScope(String)}).
+ *
+ * <p>Every successful write of a state ({@link StateRef#set}, {@link StateRef#update}, an overwriting
+ * {@link #createState}, a deletion) is told to the listeners subscribed to the state and to its scope,
+ * once, in the order of the writes. Creating a state is not a write.
  */
 public interface Store {
 
   /** Returns the state {@code id}, creating it with {@code initial} if it does not exist yet. */
   <T> StateRef<T> getState(T initial, StateId id);
+
+  /**
+   * Returns the state {@code id} as {@code declaration} declares it, creating it with {@code initial}
+   * if it does not exist yet. The store remembers the declaration a state was created with; a state
+   * created without one takes the first declaration that binds it. Binding a state sees its client
+   * (for idle timeouts).
+   *
+   * @throws StateTypeException if the state was declared with another type, or holds a value that is
+   *     not of the declared type
+   */
+  <T> StateRef<T> getState(T initial, StateId id, StateDeclaration<T> declaration);
 
   /** Creates the state {@code id} with {@code initial}, or sets an existing one's value to {@code initial}. */
   <T> StateRef<T> createState(T initial, StateId id);
@@ -28,6 +43,43 @@ public interface Store {
   /** A snapshot of every state. */
   Map<StateId, StateRef<?>> states();
 
-  /** Deletes every state of one resolved scope (for example a client that left); returns how many. */
+  /** Deletes every state of one resolved scope and its scope listeners; returns how many states. */
   int deleteScope(String scope);
+
+  /**
+   * Tells {@code listener} of every write of every state of the resolved {@code scope}, including
+   * states created later, until the subscription is closed or the scope deleted.
+   */
+  Subscription subscribe(String scope, StateListener<Object> listener);
+
+  /**
+   * Removes every state resolved for the client {@code clientId}: its {@code $client} scope and every
+   * composite scope that substituted it (such as {@code "cart.$client"}), with their subscriptions.
+   * Call it when a client disconnects.
+   *
+   * @return how many states were removed
+   * @throws IllegalArgumentException if {@code clientId} is null or empty
+   */
+  int endClient(String clientId);
+
+  /**
+   * Removes every state resolved for the user {@code userId} ({@code $user} and composite scopes), with
+   * their subscriptions; for example when the user's account is deleted.
+   *
+   * @return how many states were removed
+   * @throws IllegalArgumentException if {@code userId} is null or empty
+   */
+  int endUser(String userId);
+
+  /**
+   * Removes every state resolved for the component instance {@code componentKey} ({@code $component}
+   * and composite scopes), with their subscriptions. Call it when the component is destroyed.
+   *
+   * @return how many states were removed
+   * @throws IllegalArgumentException if {@code componentKey} is null or empty
+   */
+  int endComponent(String componentKey);
+
+  /** Records that the client {@code clientId} is still there, so that its idle timeout starts again. */
+  void touchClient(String clientId);
 }

@@ -48,7 +48,8 @@ class StateContextTest {
 
   @Test
   void bindingAUserStateWithoutUserNamesComponentStateAndTheMissingUser() {
-    StateDeclaration wishlist = StateDeclaration.of("shop.Cart", "wishlist", "wishlist", "$user");
+    StateDeclaration<List<String>> wishlist = StateDeclaration.of("shop.Cart", "wishlist", "wishlist",
+        "$user", StateType.ofType(Types.parameterized(List.class, String.class)));
     StateException e = assertThrows(StateException.class, () -> base.bind(wishlist, List.of()));
     assertThat(e).hasMessageThat().isEqualTo("state 'wishlist' of shop.Cart has scope '$user', but the"
         + " StateContext has no user: call withUser(userId) before binding shop.Cart");
@@ -56,7 +57,8 @@ class StateContextTest {
 
   @Test
   void componentScopeWithoutComponentKeyIsTheComponentClass() {
-    StateDeclaration note = StateDeclaration.of("shop.Cart", "note", "note", "$component");
+    StateDeclaration<String> note =
+        StateDeclaration.of("shop.Cart", "note", "note", "$component", StateType.of(String.class));
     StateRef<String> ref = base.bind(note, "");
     assertThat(ref.id()).isEqualTo(StateId.of("$component(shop.Cart)", "note"));
     assertThat(base.forComponent("cart#1").bind(note, "").id())
@@ -70,7 +72,7 @@ class StateContextTest {
     assertThrows(IllegalArgumentException.class, () -> base.resolveScope("$server"));
     assertThrows(IllegalArgumentException.class, () -> base.resolveScope(""));
     assertThrows(IllegalArgumentException.class,
-        () -> StateDeclaration.of("shop.Cart", "x", "x", "$clientele"));
+        () -> StateDeclaration.of("shop.Cart", "x", "x", "$clientele", StateType.of(int.class)));
   }
 
   @Test

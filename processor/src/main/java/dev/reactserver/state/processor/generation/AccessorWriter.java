@@ -11,6 +11,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
+import com.palantir.javapoet.WildcardTypeName;
 import dev.reactserver.state.processor.model.Component;
 import dev.reactserver.state.processor.model.StateField;
 import java.util.HashMap;
@@ -31,6 +32,9 @@ public final class AccessorWriter {
   private static final ClassName STATE_DECLARATION = ClassName.get(RUNTIME, "StateDeclaration");
   private static final ClassName STATE_VALUES = ClassName.get(RUNTIME, "StateValues");
   private static final ClassName STATE_EXCEPTION = ClassName.get(RUNTIME, "StateException");
+  private static final ClassName STATE_TYPE_EXCEPTION = ClassName.get(RUNTIME, "StateTypeException");
+  private static final ClassName STATE_LISTENER = ClassName.get(RUNTIME, "StateListener");
+  private static final ClassName SUBSCRIPTION = ClassName.get(RUNTIME, "Subscription");
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   private static final ClassName UNARY_OPERATOR = ClassName.get("java.util.function", "UnaryOperator");
   private static final Map<TypeName, ClassName> PRIMITIVE_OPERATORS = Map.of(
@@ -91,8 +95,10 @@ public final class AccessorWriter {
       String constant = constants.get(field);
       String refField = refFields.get(field);
       TypeName refType = ParameterizedTypeName.get(STATE_REF, field.type().box());
-      type.addField(FieldSpec.builder(STATE_DECLARATION, constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$T.of($S, $S, $S, $S)", STATE_DECLARATION, canonicalName, field.name(), field.key(), field.scope())
+      TypeName declarationType = ParameterizedTypeName.get(STATE_DECLARATION, field.type().box());
+      type.addField(FieldSpec.builder(declarationType, constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+          .initializer("$T.of($S, $S, $S, $S,\n$>$L$<)", STATE_DECLARATION, canonicalName, field.name(), field.key(),
+              field.scope(), StateTypes.of(field.type()))
           .build());
       type.addField(refType, refField, Modifier.PRIVATE, Modifier.FINAL);
       constructor.addParameter(refType, refField).addStatement("this.$N = $N", refField, refField);
@@ -123,6 +129,9 @@ public final class AccessorWriter {
         .addJavadoc("@param component the component instance whose fields hold the initial values\n")
         .addJavadoc("@return the accessors\n")
         .addJavadoc("@throws $T if a {@code $$user} state is bound in a context without a user\n", STATE_EXCEPTION)
+        .addJavadoc("@throws $T if a state exists with another declared type (another component declares the\n",
+            STATE_TYPE_EXCEPTION)
+        .addJavadoc("    same scope and key with another type)\n")
         .addStatement("$T.requireNonNull(ctx, $S)", OBJECTS, "ctx")
         .addStatement("$T.requireNonNull(component, $S)", OBJECTS, "component")
         .addStatement("return new $T$L(\n$>$L$<)", self, component.typeVariables().isEmpty() ? "" : "<>", arguments)
@@ -174,6 +183,16 @@ public final class AccessorWriter {
         .returns(ParameterizedTypeName.get(STATE_REF, valueType.box()))
         .addJavadoc("Returns the live handle on $L.\n", describe)
         .addStatement("return this.$N", ref)
+        .build());
+
+    type.addMethod(MethodSpec.methodBuilder(field.accessors().listener())
+        .addModifiers(Modifier.PUBLIC)
+        .returns(SUBSCRIPTION)
+        .addParameter(ParameterizedTypeName.get(STATE_LISTENER, WildcardTypeName.supertypeOf(valueType.box())),
+            "listener")
+        .addJavadoc("Tells {@code listener} of every change of $L, in order, until the returned\n", describe)
+        .addJavadoc("subscription is closed or the state deleted.\n")
+        .addStatement("return this.$N.subscribe(listener)", ref)
         .build());
 
     if (field.accessors().incrementer() != null) {

@@ -12,9 +12,11 @@ import java.util.List;
  * @param setter {@code setName}
  * @param updater {@code updateName}
  * @param ref {@code nameState}
+ * @param listener {@code onNameChange}
  * @param incrementer {@code incrementName}, or null when the state is not numeric
  */
-public record Accessors(String getter, String setter, String updater, String ref, String incrementer) {
+public record Accessors(
+    String getter, String setter, String updater, String ref, String listener, String incrementer) {
 
   /** The accessor names of field {@code fieldName}. */
   public static Accessors of(String fieldName, boolean primitiveBoolean, boolean arithmetic) {
@@ -25,12 +27,13 @@ public record Accessors(String getter, String setter, String updater, String ref
         "set" + property,
         "update" + property,
         (kotlinBoolean ? decapitalize(property) : fieldName) + "State",
+        "on" + property + "Change",
         arithmetic ? "increment" + property : null);
   }
 
   /** Every generated method name, in declaration order. */
   public List<String> all() {
-    List<String> names = new ArrayList<>(List.of(getter, setter, updater, ref));
+    List<String> names = new ArrayList<>(List.of(getter, setter, updater, ref, listener));
     if (incrementer != null) {
       names.add(incrementer);
     }

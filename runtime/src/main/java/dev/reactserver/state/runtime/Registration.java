@@ -1,0 +1,85 @@
+package dev.reactserver.state.runtime;
+
+import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
+
+/** One subscribed listener, as the store keeps it; the {@link Subscription} handed to the caller. */
+final class Registration implements Subscription {
+
+  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  static final Registration[] NONE = new Registration[0];
+
+  private volatile StateListener<Object> listener;
+  private volatile boolean active = true;
+  private final Consumer<Registration> unsubscribe;
+
+  @SuppressWarnings("unchecked") // a listener of a supertype accepts the changes of a subtype
+  Registration(StateListener<?> listener, Consumer<Registration> unsubscribe) {
+    this.listener = (StateListener<Object>) listener;
+    this.unsubscribe = unsubscribe;
+  }
+
+  /** Tells the listener, unless closed; a listener that throws is logged, never rethrown. */
+  @SuppressWarnings("unchecked")
+  void tell(StateChange<?> change) {
+    StateListener<Object> current = listener;
+    if (current == null) {
+      return;
+    }
+    try {
+      current.onChange((StateChange<Object>) change);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      LOG.log(Level.WARNING, "a listener of state " + change.id() + " threw; the write stands and"
+          + " the other listeners are told", e);
+    }
+  }
+
+  /** The state or scope was deleted: the store forgets this registration after its last change. */
+  void retire() {
+    active = false;
+  }
+
+  @Override
+  public boolean isActive() {
+    return active;
+  }
+
+  @Override
+  public void close() {
+    listener = null;
+    if (active) {
+      active = false;
+      unsubscribe.accept(this);
+    }
+  }
+
+  static Registration[] append(Registration[] registrations, Registration added) {
+    Registration[] copy = java.util.Arrays.copyOf(registrations, registrations.length + 1);
+    copy[registrations.length] = added;
+    return copy;
+  }
+
+  static Registration[] remove(Registration[] registrations, Registration removed) {
+    for (int i = 0; i < registrations.length; i++) {
+      if (registrations[i] == removed) {
+        Registration[] copy = new Registration[registrations.length - 1];
+        System.arraycopy(registrations, 0, copy, 0, i);
+        System.arraycopy(registrations, i + 1, copy, i, copy.length - i);
+        return copy;
+      }
+    }
+    return registrations;
+  }
+
+  static Registration[] concat(Registration[] first, Registration[] second) {
+    if (second.length == 0) {
+      return first;
+    }
+    if (first.length == 0) {
+      return second;
+    }
+    Registration[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.reactserver.state.runtime;
+
+/**
+ * Two declarations of one state disagree on its type: for example two components compiled separately
+ * that both declare key {@code "count"} in scope {@code "lobby"}, one as {@code int} and one as
+ * {@code String}. Thrown by the first bind that meets the second declaration, instead of a
+ * {@link ClassCastException} later.
+ */
+public final class StateTypeException extends StateException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient StateDeclaration<?> existing;
+  private final transient StateDeclaration<?> conflicting;
+
+  StateTypeException(StateId id, StateDeclaration<?> existing, StateDeclaration<?> conflicting) {
+    super("state " + id + " is declared with two types: " + describe(existing) + " and "
+        + describe(conflicting) + "; declare it with one type everywhere, or give one of them another"
+        + " key or scope");
+    this.existing = existing;
+    this.conflicting = conflicting;
+  }
+
+  StateTypeException(StateId id, Object value, StateDeclaration<?> conflicting) {
+    super("state " + id + " holds a " + value.getClass().getName() + ", but " + describe(conflicting)
+        + " declares it; declare it with one type everywhere, or give it another key or scope");
+    this.existing = null;
+    this.conflicting = conflicting;
+  }
+
+  /** The declaration the state was created with, or null if it was created without one. */
+  public StateDeclaration<?> existing() {
+    return existing;
+  }
+
+  /** The declaration that did not match. */
+  public StateDeclaration<?> conflicting() {
+    return conflicting;
+  }
+
+  private static String describe(StateDeclaration<?> declaration) {
+    return declaration.component() + "." + declaration.field() + " (" + declaration.type() + ")";
+  }
+}
