@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -98,11 +99,14 @@ public final class InMemoryStore implements Store {
     }
     Cell<?> cell;
     synchronized (scope) {
-      cell = scope.closed ? null : scope.cells.remove(id.key());
+      cell = scope.closed ? null : scope.cells.get(id.key());
       if (cell == null) {
         return false;
       }
+      // Detach before unlinking: until then lock-free readers still find the state, and a write that
+      // finds it detached waits for this lock, so no write can land on a state already reported gone.
       cell.detach();
+      scope.cells.remove(id.key());
       stateCount.decrementAndGet();
       if (scope.isUnused()) {
         close(scope);
@@ -228,15 +232,15 @@ public final class InMemoryStore implements Store {
       if (scope.closed) {
         return 0;
       }
-      // Unlink the scope before detaching its cells: a handle that finds its cell detached looks the
-      // state up again and must not find the old scope.
-      close(scope);
+      // Detach every cell before unlinking the scope (see deleteState); a handle that finds its cell
+      // detached waits for this lock, then finds the scope closed and looks the state up afresh.
       for (Cell<?> cell : scope.cells.values()) {
         if (cell.detach()) {
           detached.add(cell);
         }
       }
       scope.cells.clear();
+      close(scope);
       stateCount.addAndGet(-detached.size());
       scopeListeners = scope.listeners;
       scope.listeners = Registration.NONE;
@@ -267,9 +271,25 @@ public final class InMemoryStore implements Store {
 
   private Cell<?> insert(StateId id, Object initial, StateDeclaration<?> declaration, boolean overwrite) {
     maybeSweep();
+    return withLiveCell(id, initial, declaration, cell -> {
+      if (overwrite) {
+        cell.overwrite(initial);
+      }
+      return cell;
+    });
+  }
+
+  /**
+   * Applies {@code action} to the live cell of {@code id}, created from {@code initial} if absent, while
+   * holding its scope's lock: no deletion can come between finding (or creating) the cell and the
+   * action, so an operation never creates a state twice. Listeners are told after the lock is released.
+   */
+  private <R> R withLiveCell(StateId id, Object initial, StateDeclaration<?> declaration,
+      Function<Cell<?>, R> action) {
     while (true) {
       Scope scope = scopes.computeIfAbsent(id.scope(), this::newScope);
       Cell<?> cell;
+      R result;
       synchronized (scope) {
         if (scope.closed) {
           continue; // deleted concurrently: start over with a fresh scope
@@ -280,16 +300,14 @@ public final class InMemoryStore implements Store {
           cell = new Cell<>(scope, StateId.of(scope.name, id.key()), initial, declaration,
               scope.listeners.length > 0);
           scope.cells.put(id.key(), cell);
-          overwrite = false;
         } else {
           cell.checkDeclaration(declaration);
         }
+        result = action.apply(cell);
       }
+      cell.deliver();
       seen(scope); // outside the scope's lock: it may end idle clients
-      if (overwrite) {
-        cell.setUnchecked(initial);
-      }
-      return cell;
+      return result;
     }
   }
 
@@ -502,26 +520,15 @@ public final class InMemoryStore implements Store {
     public T get() {
       Object current = value;
       if (current instanceof Marker) {
-        return current == DETACHED ? current().get() : (T) ((Observed) current).value;
+        return current == DETACHED ? onLiveState(cell -> cell.get()) : (T) ((Observed) current).value;
       }
       return (T) current;
     }
 
     @Override
     public void set(T newValue) {
-      while (true) {
-        Object current = value;
-        if (current instanceof Marker) {
-          if (current == DETACHED) {
-            current().set(newValue);
-            return;
-          }
-          if (writeObserved(old -> newValue) != RETRY) {
-            return;
-          }
-        } else if (VALUE.compareAndSet(this, current, newValue)) {
-          return;
-        }
+      if (write(old -> newValue, true) == DETACHED) {
+        onLiveState(cell -> cell.write(old -> newValue, false));
       }
     }
 
@@ -529,15 +536,34 @@ public final class InMemoryStore implements Store {
     @SuppressWarnings("unchecked")
     public T update(UnaryOperator<T> fn) {
       Objects.requireNonNull(fn, "fn");
+      Object next = write(fn, true);
+      return next == DETACHED ? onLiveState(cell -> (T) cell.write(fn, false)) : (T) next;
+    }
+
+    @SuppressWarnings("unchecked")
+    void overwrite(Object newValue) {
+      write(old -> (T) newValue, false);
+    }
+
+    /**
+     * Replaces the value with {@code fn} applied to it: lock-free unless observed. Returns the new
+     * value, or {@link #DETACHED} if the cell was deleted (and nothing was written). Without
+     * {@code deliver}, the caller calls {@link #deliver()} once it holds no lock.
+     */
+    @SuppressWarnings("unchecked")
+    private Object write(UnaryOperator<T> fn, boolean deliver) {
       while (true) {
         Object current = value;
-        if (current instanceof Marker) {
-          if (current == DETACHED) {
-            return current().update(fn);
-          }
+        if (current == DETACHED) {
+          return DETACHED;
+        }
+        if (current instanceof Observed) {
           Object next = writeObserved(fn);
           if (next != RETRY) {
-            return (T) next;
+            if (deliver) {
+              changes.deliver();
+            }
+            return next;
           }
         } else {
           T next = fn.apply((T) current);
@@ -553,7 +579,6 @@ public final class InMemoryStore implements Store {
     /** Writes an observed value under the lock and queues the change; RETRY if no longer observed. */
     @SuppressWarnings("unchecked")
     private Object writeObserved(UnaryOperator<T> fn) {
-      T next;
       synchronized (this) {
         while (true) {
           Object current = value;
@@ -561,16 +586,14 @@ public final class InMemoryStore implements Store {
             return RETRY;
           }
           T old = (T) observed.value;
-          next = fn.apply(old);
+          T next = fn.apply(old);
           if (VALUE.compareAndSet(this, current, new Observed(next))) {
             changes.offer(new StateChange<>(id, old, next, false),
                 Registration.concat(listeners, scope.listeners));
-            break;
+            return next;
           }
         }
       }
-      changes.deliver();
-      return next;
     }
 
     @Override
@@ -584,7 +607,7 @@ public final class InMemoryStore implements Store {
           return registration;
         }
       }
-      return current().subscribe(listener);
+      return onLiveState(cell -> cell.subscribe(listener));
     }
 
     private void unsubscribe(Registration registration) {
@@ -674,14 +697,13 @@ public final class InMemoryStore implements Store {
       }
     }
 
+    /**
+     * Applies {@code action} to the state's live cell (this one was deleted), recreated from the initial
+     * value if need be, with no deletion in between.
+     */
     @SuppressWarnings("unchecked")
-    void setUnchecked(Object newValue) {
-      set((T) newValue);
-    }
-
-    @SuppressWarnings("unchecked")
-    private StateRef<T> current() {
-      return scope.store.getState(initial, id, (StateDeclaration<T>) declaration);
+    private <R> R onLiveState(Function<Cell<T>, R> action) {
+      return scope.store.withLiveCell(id, initial, declaration, cell -> action.apply((Cell<T>) cell));
     }
 
     @Override

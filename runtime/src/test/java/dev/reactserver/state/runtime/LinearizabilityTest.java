@@ -1,0 +1,96 @@
+package dev.reactserver.state.runtime;
+
+import java.util.List;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lincheck explores concurrent runs of these operations and checks that every outcome is one that some
+ * sequential order of the same operations would give: the in-memory store is linearizable. Each
+ * operation is one call of the API. Handles to both states are bound up front, as generated accessors
+ * hold them; one scope of two keys keeps collisions (and handles whose state was deleted) frequent.
+ */
+@Param(name = "key", gen = IntGen.class, conf = "0:1")
+@Param(name = "value", gen = IntGen.class, conf = "1:3")
+public class LinearizabilityTest {
+
+  private final InMemoryStore store =
+      new InMemoryStore(StoreOptions.builder().noIdleClientTimeout().build());
+  private static final String SCOPE = "shop";
+  private static final List<StateId> IDS = List.of(StateId.of(SCOPE, "a"), StateId.of(SCOPE, "b"));
+
+  private final List<StateRef<Long>> handles =
+      List.of(store.getState(0L, IDS.get(0)), store.getState(0L, IDS.get(1)));
+
+  @Operation
+  public long get(@Param(name = "key") int key) {
+    return handles.get(key).get();
+  }
+
+  @Operation
+  public void set(@Param(name = "key") int key,
+      @Param(name = "value") int value) {
+    handles.get(key).set((long) value);
+  }
+
+  /** Not commutative, so that a lost or reordered update shows. */
+  @Operation
+  public long update(@Param(name = "key") int key) {
+    return handles.get(key).update(v -> v * 3 + 1);
+  }
+
+  @Operation
+  public long increment(@Param(name = "key") int key) {
+    return StateValues.addLong(handles.get(key), 1);
+  }
+
+  @Operation
+  public void bind(@Param(name = "key") int key) {
+    store.getState(0L, IDS.get(key));
+  }
+
+  @Operation
+  public void create(@Param(name = "key") int key,
+      @Param(name = "value") int value) {
+    store.createState((long) value, IDS.get(key));
+  }
+
+  @Operation
+  public boolean has(@Param(name = "key") int key) {
+    return store.hasState(IDS.get(key));
+  }
+
+  @Operation
+  public boolean delete(@Param(name = "key") int key) {
+    return store.deleteState(IDS.get(key));
+  }
+
+  @Operation
+  public int deleteScope() {
+    return store.deleteScope(SCOPE);
+  }
+
+  @Test
+  void modelChecking() {
+    new ModelCheckingOptions()
+        .iterations(30)
+        .invocationsPerIteration(200)
+        .threads(2)
+        .actorsPerThread(3)
+        .check(LinearizabilityTest.class);
+  }
+
+  @Test
+  void stress() {
+    new StressOptions()
+        .iterations(30)
+        .invocationsPerIteration(1_000)
+        .threads(3)
+        .actorsPerThread(3)
+        .check(LinearizabilityTest.class);
+  }
+}
