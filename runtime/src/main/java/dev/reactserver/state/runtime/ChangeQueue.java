@@ -6,10 +6,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The changes of one state waiting to be told to its listeners. One thread at a time delivers them, in
- * the order they were offered: the writing thread (if another thread is already delivering this
- * state's earlier changes, that thread delivers the new one right after them), or a task on the
- * store's listener executor.
+ * Changes waiting to be told to listeners, for a stripe of states (every change of one state id goes
+ * through the same queue). One thread at a time delivers them, in the order they were offered: the
+ * writing thread (if another thread is already delivering, that thread delivers the new change right
+ * after the earlier ones), or a task on the store's listener executor.
  */
 final class ChangeQueue {
 

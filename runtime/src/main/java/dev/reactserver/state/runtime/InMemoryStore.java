@@ -31,6 +31,8 @@ import java.util.function.UnaryOperator;
  */
 public final class InMemoryStore implements Store {
 
+  private static final int CHANGE_QUEUES = 64;
+
   private final Clock clock;
   private final long idleTimeoutMillis;
   private final long sweepIntervalMillis;
@@ -41,6 +43,12 @@ public final class InMemoryStore implements Store {
   /** The scopes of each client, user and component instance, for ending them. */
   private final ConcurrentHashMap<ScopeOwner, OwnedScopes> owners = new ConcurrentHashMap<>();
   private final AtomicLong stateCount = new AtomicLong();
+  /**
+   * Changes waiting for listeners, striped by state id: every change of one id, whichever cell or scope
+   * object held it, goes through one queue, so a deletion and the writes that recreate the state are
+   * told in order.
+   */
+  private final ChangeQueue[] changeQueues;
   private final AtomicBoolean sweeping = new AtomicBoolean();
   private volatile long nextSweepMillis;
 
@@ -57,6 +65,10 @@ public final class InMemoryStore implements Store {
     this.sweepIntervalMillis = Math.max(1, idleTimeoutMillis / 4);
     this.listenerExecutor = options.listenerExecutor().orElse(null);
     this.maxStates = options.maxStates();
+    this.changeQueues = new ChangeQueue[CHANGE_QUEUES];
+    for (int i = 0; i < CHANGE_QUEUES; i++) {
+      changeQueues[i] = new ChangeQueue(listenerExecutor);
+    }
     this.nextSweepMillis = idleTimeoutMillis > 0 ? clock.millis() + sweepIntervalMillis : Long.MAX_VALUE;
   }
 
@@ -271,8 +283,8 @@ public final class InMemoryStore implements Store {
 
   private Cell<?> insert(StateId id, Object initial, StateDeclaration<?> declaration, boolean overwrite) {
     maybeSweep();
-    return withLiveCell(id, initial, declaration, cell -> {
-      if (overwrite) {
+    return withLiveCell(id, initial, declaration, (cell, created) -> {
+      if (overwrite && !created) {
         cell.overwrite(initial);
       }
       return cell;
@@ -285,7 +297,7 @@ public final class InMemoryStore implements Store {
    * action, so an operation never creates a state twice. Listeners are told after the lock is released.
    */
   private <R> R withLiveCell(StateId id, Object initial, StateDeclaration<?> declaration,
-      Function<Cell<?>, R> action) {
+      LiveCellAction<R> action) {
     while (true) {
       Scope scope = scopes.computeIfAbsent(id.scope(), this::newScope);
       Cell<?> cell;
@@ -295,7 +307,8 @@ public final class InMemoryStore implements Store {
           continue; // deleted concurrently: start over with a fresh scope
         }
         cell = scope.cells.get(id.key());
-        if (cell == null) {
+        boolean created = cell == null;
+        if (created) {
           reserveState(id);
           cell = new Cell<>(scope, StateId.of(scope.name, id.key()), initial, declaration,
               scope.listeners.length > 0);
@@ -303,12 +316,23 @@ public final class InMemoryStore implements Store {
         } else {
           cell.checkDeclaration(declaration);
         }
-        result = action.apply(cell);
+        result = action.apply(cell, created);
       }
       cell.deliver();
       seen(scope); // outside the scope's lock: it may end idle clients
       return result;
     }
+  }
+
+  /** What {@link #withLiveCell} does with the cell; {@code created} if the cell was just created. */
+  @FunctionalInterface
+  private interface LiveCellAction<R> {
+    R apply(Cell<?> cell, boolean created);
+  }
+
+  private ChangeQueue changeQueue(StateId id) {
+    int hash = id.hashCode();
+    return changeQueues[(hash ^ (hash >>> 16)) & (CHANGE_QUEUES - 1)];
   }
 
   private void reserveState(StateId id) {
@@ -493,8 +517,6 @@ public final class InMemoryStore implements Store {
     private volatile StateDeclaration<?> declaration;
     /** Listeners of this state; written under the monitor. */
     private Registration[] listeners = Registration.NONE;
-    /** Created on first subscription, kept so that changes stay in order across subscriptions. */
-    private ChangeQueue changes;
 
     @SuppressWarnings("unchecked")
     Cell(Scope scope, StateId id, Object initial, StateDeclaration<?> declaration, boolean observed) {
@@ -503,7 +525,6 @@ public final class InMemoryStore implements Store {
       this.initial = (T) initial;
       this.declaration = declaration;
       if (observed) {
-        this.changes = new ChangeQueue(scope.store.listenerExecutor);
         this.value = new Observed(initial);
       } else {
         this.value = initial;
@@ -561,7 +582,7 @@ public final class InMemoryStore implements Store {
           Object next = writeObserved(fn);
           if (next != RETRY) {
             if (deliver) {
-              changes.deliver();
+              deliver();
             }
             return next;
           }
@@ -588,7 +609,7 @@ public final class InMemoryStore implements Store {
           T old = (T) observed.value;
           T next = fn.apply(old);
           if (VALUE.compareAndSet(this, current, new Observed(next))) {
-            changes.offer(new StateChange<>(id, old, next, false),
+            changes().offer(new StateChange<>(id, old, next, false),
                 Registration.concat(listeners, scope.listeners));
             return next;
           }
@@ -619,9 +640,6 @@ public final class InMemoryStore implements Store {
 
     /** Boxes the value so that writes take the lock and tell listeners. */
     synchronized void observe() {
-      if (changes == null) {
-        changes = new ChangeQueue(scope.store.listenerExecutor);
-      }
       while (true) {
         Object current = value;
         if (current instanceof Marker || VALUE.compareAndSet(this, current, new Observed(current))) {
@@ -651,7 +669,7 @@ public final class InMemoryStore implements Store {
         return false;
       }
       if (old instanceof Observed observed) {
-        changes.offer(new StateChange<>(id, observed.value, null, true),
+        changes().offer(new StateChange<>(id, observed.value, null, true),
             Registration.concat(listeners, scope.listeners));
         for (Registration registration : listeners) {
           registration.retire();
@@ -662,13 +680,11 @@ public final class InMemoryStore implements Store {
     }
 
     void deliver() {
-      ChangeQueue queue;
-      synchronized (this) {
-        queue = changes;
-      }
-      if (queue != null) {
-        queue.deliver();
-      }
+      changes().deliver();
+    }
+
+    private ChangeQueue changes() {
+      return scope.store.changeQueue(id);
     }
 
     /** Checks that {@code declared} agrees with the declaration the state has; adopts it if none. */
@@ -703,7 +719,7 @@ public final class InMemoryStore implements Store {
      */
     @SuppressWarnings("unchecked")
     private <R> R onLiveState(Function<Cell<T>, R> action) {
-      return scope.store.withLiveCell(id, initial, declaration, cell -> action.apply((Cell<T>) cell));
+      return scope.store.withLiveCell(id, initial, declaration, (cell, created) -> action.apply((Cell<T>) cell));
     }
 
     @Override
