@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Two clients (Ada on her laptop and phone, Bob on his laptop) view two cart instances. The output shows
- * which states each of them shares: per client, per user, per component instance, and global.
+ * Three clients (Ada on her laptop and phone, Bob on his laptop) view two cart instances. The output shows
+ * which states each of them shares: per client, per user, per component instance, and global; which
+ * changes Ada's laptop is told of (to re-render); and what leaves with a client that disconnects.
  */
 public final class ExampleMain {
 
@@ -29,6 +30,11 @@ public final class ExampleMain {
     CartStates adaLaptopCart = CartStates.bind(adaLaptop.forComponent("cart#1"), new Cart());
     CartStates adaPhoneCart = CartStates.bind(adaPhone.forComponent("cart#1"), new Cart());
     CartStates bobCart = CartStates.bind(bobLaptop.forComponent("cart#2"), new Cart());
+
+    // Ada's laptop re-renders whenever her wishlist changes, from whichever client.
+    List<String> rerenders = new ArrayList<>();
+    adaLaptopCart.onWishlistChange(change ->
+        rerenders.add(change.oldValue() + " -> " + change.newValue()));
 
     adaLaptopCart.incrementItems(2);            // $client: only Ada's laptop
     adaPhoneCart.incrementItems(1);             // $client: only Ada's phone
@@ -51,9 +57,14 @@ public final class ExampleMain {
     print(out, "Ada / laptop / cart#1", adaLaptopCart, HeaderStates.bind(adaLaptop, new Header()));
     print(out, "Ada / phone  / cart#1", adaPhoneCart, HeaderStates.bind(adaPhone, new Header()));
     print(out, "Bob / laptop / cart#2", bobCart, header);
+    out.println("Ada's laptop re-rendered for her wishlist: " + rerenders);
     out.println();
     out.println("states in the store:");
     store.states().forEach((id, ref) -> out.println("  " + id.storeKey() + " = " + ref.get()));
+    out.println();
+    int removed = store.endClient("phone-1");
+    out.println("Ada's phone disconnects: endClient(\"phone-1\") removed " + removed
+        + " states; " + store.states().size() + " remain");
   }
 
   private static void print(PrintStream out, String who, CartStates cart, HeaderStates header) {

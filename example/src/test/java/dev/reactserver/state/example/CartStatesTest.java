@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.reactserver.state.runtime.InMemoryStore;
 import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +22,35 @@ class CartStatesTest {
 
   private final InMemoryStore store = new InMemoryStore();
   private final StateContext server = StateContext.of(store);
+
+  @Test
+  void changeListenersHearWritesFromEveryClientThatSharesTheState() {
+    CartStates laptop = CartStates.bind(server.withClient("laptop").withUser("ada"), new Cart());
+    CartStates phone = CartStates.bind(server.withClient("phone").withUser("ada"), new Cart());
+    List<StateChange<Long>> changes = new ArrayList<>();
+    Subscription subscription = laptop.onVisitsChange(changes::add);
+
+    phone.incrementVisits(2);
+    laptop.setVisits(7);
+    subscription.close();
+    phone.incrementVisits(1);
+
+    assertThat(changes).containsExactly(
+        new StateChange<>(StateId.of("shop", "visits"), 0L, 2L, false),
+        new StateChange<>(StateId.of("shop", "visits"), 2L, 7L, false)).inOrder();
+  }
+
+  @Test
+  void endingAClientRemovesItsCartStatesOnly() {
+    CartStates laptop = CartStates.bind(server.withClient("laptop").withUser("ada"), new Cart());
+    laptop.incrementItems(3);
+    laptop.incrementVisits(1);
+
+    assertThat(store.endClient("laptop")).isEqualTo(1);
+
+    assertThat(laptop.getItems()).isEqualTo(0); // the handle starts again from the initial value
+    assertThat(laptop.getVisits()).isEqualTo(1);
+  }
 
   @Test
   void clientScopedStatesAreSeparatePerClient() {

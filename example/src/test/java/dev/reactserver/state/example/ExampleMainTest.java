@@ -22,5 +22,7 @@ class ExampleMainTest {
     assertThat(out).contains("Bob / laptop / cart#2: items=5 ($client)  wishlist=[bike] ($user)"
         + "  note=\"\" ($component)  visits=4 (shop)  dark=true (ui.$client)");
     assertThat(out).contains("  shop:visits = 4");
+    assertThat(out).contains("Ada's laptop re-rendered for her wishlist: [[] -> [tea], [tea] -> [tea, scarf]]");
+    assertThat(out).contains("Ada's phone disconnects: endClient(\"phone-1\") removed 2 states; 9 remain");
   }
 }
