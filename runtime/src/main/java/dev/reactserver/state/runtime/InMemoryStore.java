@@ -179,22 +179,22 @@ public final class InMemoryStore implements Store {
 
   @Override
   public int endClient(String clientId) {
-    return end(ScopeOwner.client(requireId(clientId, "client id")));
+    return end(ScopeOwner.client(StateContext.requireId(clientId, "client id")));
   }
 
   @Override
   public int endUser(String userId) {
-    return end(ScopeOwner.user(requireId(userId, "user id")));
+    return end(ScopeOwner.user(StateContext.requireId(userId, "user id")));
   }
 
   @Override
   public int endComponent(String componentKey) {
-    return end(ScopeOwner.component(requireId(componentKey, "component key")));
+    return end(ScopeOwner.component(StateContext.requireId(componentKey, "component key")));
   }
 
   @Override
   public void touchClient(String clientId) {
-    OwnedScopes client = owners.get(ScopeOwner.client(requireId(clientId, "client id")));
+    OwnedScopes client = owners.get(ScopeOwner.client(StateContext.requireId(clientId, "client id")));
     if (client != null && idleTimeoutMillis > 0) {
       client.lastSeenMillis = clock.millis();
     }
@@ -407,14 +407,6 @@ public final class InMemoryStore implements Store {
       }
     }
     return deleted;
-  }
-
-  private static String requireId(String id, String what) {
-    if (id == null || id.isEmpty()) {
-      throw new IllegalArgumentException(what + " must be a non-empty string, but was "
-          + (id == null ? "null" : "empty"));
-    }
-    return id;
   }
 
   @SuppressWarnings("unchecked")

@@ -105,7 +105,8 @@ public final class StateContext {
     return store.getState(initial, StateId.of(scope, declaration.key()), declaration);
   }
 
-  private static String requireId(String id, String what) {
+  /** Returns {@code id}; throws IllegalArgumentException naming {@code what} if it is null or empty. */
+  static String requireId(String id, String what) {
     if (id == null || id.isEmpty()) {
       throw new IllegalArgumentException(what + " must be a non-empty string, but was "
           + (id == null ? "null" : "empty"));
