@@ -18,7 +18,7 @@ import net.jqwik.api.statistics.Statistics;
  * share a resolved scope. Templates and ids are drawn from the characters that could confuse a naive
  * encoding: {@code $ : . ( ) [ ] \}, spaces, unicode, and text that spells placeholders.
  */
-class ScopeResolutionProperties {
+class ScopeResolutionPropertyTest {
 
   private static final String[] ID_PIECES = {
       "a", "b", "0", "$", ":", ".", "(", ")", "[", "]", "\\", " ", "é", "😀", "$client", "$client(x)",
@@ -56,7 +56,7 @@ class ScopeResolutionProperties {
   Arbitrary<Meaning> meanings() {
     Arbitrary<String> templates = Arbitraries.of(TEMPLATE_PIECES).list().ofMinSize(1).ofMaxSize(5)
         .map(pieces -> String.join("", pieces))
-        .filter(ScopeResolutionProperties::parses);
+        .filter(ScopeResolutionPropertyTest::parses);
     Arbitrary<String> ids = Arbitraries.of(ID_PIECES).list().ofMinSize(1).ofMaxSize(4)
         .map(pieces -> String.join("", pieces));
     return Combinators.combine(templates, ids.injectNull(0.2), ids, ids).as(Meaning::new);
