@@ -1,0 +1,140 @@
+package dev.reactserver.state.benchmarks;
+
+import com.google.auto.value.processor.AutoValueProcessor;
+import dev.reactserver.state.processor.StateProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.annotation.processing.Processor;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Compiling 500 components with 4 {@code @State} fields each through our processor, against the same 500
+ * classes as {@code @AutoValue} classes with 4 properties, and against plain javac without processors.
+ * Sources are generated here; the in-process {@code javax.tools} compiler compiles them.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 4)
+@Measurement(iterations = 6)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class CompileBenchmark {
+
+  static final int CLASSES = 500;
+
+  private Path root;
+  private List<Path> stateSources;
+  private List<Path> autoValueSources;
+
+  @Setup(Level.Trial)
+  public void writeSources() throws IOException {
+    root = Files.createTempDirectory("compile-benchmark");
+    stateSources = new ArrayList<>();
+    autoValueSources = new ArrayList<>();
+    Path states = Files.createDirectories(root.resolve("states/gen"));
+    Path values = Files.createDirectories(root.resolve("values/gen"));
+    for (int i = 0; i < CLASSES; i++) {
+      stateSources.add(Files.writeString(states.resolve("Component" + i + ".java"), """
+          package gen;
+
+          import dev.reactserver.state.State;
+          import dev.reactserver.state.Scopes;
+          import java.util.List;
+
+          public class Component%1$d {
+            @State(scope = Scopes.CLIENT) int count;
+            @State(scope = Scopes.USER) String name = "";
+            @State List<String> tags = List.of();
+            @State(key = "visits%1$d", scope = "shop") long visits;
+          }
+          """.formatted(i)));
+      autoValueSources.add(Files.writeString(values.resolve("Value" + i + ".java"), """
+          package gen;
+
+          import com.google.auto.value.AutoValue;
+          import java.util.List;
+
+          @AutoValue
+          public abstract class Value%1$d {
+            public abstract int count();
+            public abstract String name();
+            public abstract List<String> tags();
+            public abstract long visits();
+
+            public static Value%1$d create(int count, String name, List<String> tags, long visits) {
+              return new AutoValue_Value%1$d(count, name, tags, visits);
+            }
+          }
+          """.formatted(i)));
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void deleteSources() throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    }
+  }
+
+  @Benchmark
+  public boolean compileStateProcessor() throws IOException {
+    return compile(stateSources, List.of(new StateProcessor()), "states");
+  }
+
+  @Benchmark
+  public boolean compileAutoValue() throws IOException {
+    return compile(autoValueSources, List.of(new AutoValueProcessor()), "values");
+  }
+
+  @Benchmark
+  public boolean compilePlainJavac() throws IOException {
+    return compile(stateSources, List.of(), "plain");
+  }
+
+  private boolean compile(List<Path> sources, List<Processor> processors, String name) throws IOException {
+    Path out = Files.createTempDirectory(root, name);
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
+      List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-s", out.toString(),
+          "-classpath", System.getProperty("java.class.path"), "--release", "17"));
+      if (processors.isEmpty()) {
+        options.add("-proc:none");
+      }
+      JavaCompiler.CompilationTask task =
+          compiler.getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources));
+      if (!processors.isEmpty()) {
+        task.setProcessors(processors);
+      }
+      if (!task.call()) {
+        throw new IllegalStateException("compilation failed: " + diagnostics.getDiagnostics());
+      }
+      return true;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

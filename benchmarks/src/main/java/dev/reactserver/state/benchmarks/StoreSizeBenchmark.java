@@ -1,0 +1,72 @@
+package dev.reactserver.state.benchmarks;
+
+import dev.reactserver.state.runtime.InMemoryStore;
+import dev.reactserver.state.runtime.StateContext;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The same operations on stores of 10³, 10⁶ and 10⁷ states (four client states per client): binding a
+ * client's component and reading a bound state cost the same whatever else the store holds.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms8g", "-Xmx8g"})
+public class StoreSizeBenchmark {
+
+  private static final int ACTIVE = 1024;
+
+  @Param({"1000", "1000000", "10000000"})
+  public int states;
+
+  private StateContext[] active;
+  private BenchSessionStates[] bound;
+  private BenchSession component;
+  private int next;
+
+  @Setup(Level.Trial)
+  public void fill() {
+    InMemoryStore store = new InMemoryStore();
+    StateContext server = StateContext.of(store);
+    component = new BenchSession();
+    int clients = states / 4;
+    for (int i = 0; i < clients; i++) {
+      BenchSessionStates.bind(server.withClient("client-" + i), component);
+    }
+    // The clients a server is serving right now: any of them, wherever they are in the store.
+    SplittableRandom random = new SplittableRandom(42);
+    active = new StateContext[ACTIVE];
+    bound = new BenchSessionStates[ACTIVE];
+    for (int i = 0; i < ACTIVE; i++) {
+      active[i] = server.withClient("client-" + random.nextInt(clients));
+      bound[i] = BenchSessionStates.bind(active[i], component);
+    }
+  }
+
+  @Benchmark
+  public BenchSessionStates bind() {
+    next = (next + 1) & (ACTIVE - 1);
+    return BenchSessionStates.bind(active[next], component);
+  }
+
+  @Benchmark
+  public int get() {
+    next = (next + 1) & (ACTIVE - 1);
+    return bound[next].getPage();
+  }
+}
