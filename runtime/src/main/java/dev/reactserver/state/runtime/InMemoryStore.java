@@ -485,7 +485,7 @@ public final class InMemoryStore implements Store {
    * deletion: then every operation is forwarded to the state's current cell, recreated from
    * {@link #initial} if need be.
    */
-  private static final class Cell<T> implements StateRef<T> {
+  private static final class Cell<T> implements StateRef<T>, StateValues.Adder {
     private static final Detached DETACHED = new Detached();
     private static final VarHandle VALUE;
     private static final VarHandle DECLARATION;
@@ -551,6 +551,56 @@ public final class InMemoryStore implements Store {
       Objects.requireNonNull(fn, "fn");
       Object next = write(fn, true);
       return next == DETACHED ? onLiveState(cell -> (T) cell.write(fn, false)) : (T) next;
+    }
+
+    // The adders: one compare-and-set of a new box on the fast path; anything unusual (listeners,
+    // deletion, null) takes update(), which names the state if it holds null.
+    @Override
+    @SuppressWarnings("unchecked")
+    public int addInt(int delta) {
+      while (true) {
+        Object current = value;
+        if (!(current instanceof Integer number)) {
+          break;
+        }
+        int next = number + delta;
+        if (VALUE.compareAndSet(this, current, (Integer) next)) {
+          return next;
+        }
+      }
+      return (Integer) update(v -> (T) (Integer) (StateValues.requireValue((Integer) v, this) + delta));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public long addLong(long delta) {
+      while (true) {
+        Object current = value;
+        if (!(current instanceof Long number)) {
+          break;
+        }
+        long next = number + delta;
+        if (VALUE.compareAndSet(this, current, (Long) next)) {
+          return next;
+        }
+      }
+      return (Long) update(v -> (T) (Long) (StateValues.requireValue((Long) v, this) + delta));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public double addDouble(double delta) {
+      while (true) {
+        Object current = value;
+        if (!(current instanceof Double number)) {
+          break;
+        }
+        double next = number + delta;
+        if (VALUE.compareAndSet(this, current, (Double) next)) {
+          return next;
+        }
+      }
+      return (Double) update(v -> (T) (Double) (StateValues.requireValue((Double) v, this) + delta));
     }
 
     @SuppressWarnings("unchecked")

@@ -100,9 +100,34 @@ public final class StateContext {
           + " has scope '" + template + "', but the StateContext has no user: call withUser(userId)"
           + " before binding " + declaration.component());
     }
-    String component = componentKey != null ? componentKey : declaration.component();
-    String scope = template.resolve(clientId, userId, component);
-    return store.getState(initial, StateId.of(scope, declaration.key()), declaration);
+    return store.getState(initial, StateId.of(resolve(template, declaration), declaration.key()), declaration);
+  }
+
+  /** A scope this context resolved before; contexts are cheap, so the cache is small and racy. */
+  private record Resolved(ScopeTemplate template, String scope) {}
+
+  private static final int CACHE_SLOTS = 8;
+
+  // Benign race: entries are immutable, a lost or repeated entry only costs a resolution.
+  private Resolved[] resolved;
+
+  private String resolve(ScopeTemplate template, StateDeclaration<?> declaration) {
+    if (componentKey == null && template.usesComponent()) {
+      return template.resolve(clientId, userId, declaration.component()); // differs per component class
+    }
+    Resolved[] cache = resolved;
+    if (cache == null) {
+      cache = new Resolved[CACHE_SLOTS];
+      resolved = cache;
+    }
+    int slot = System.identityHashCode(template) & (CACHE_SLOTS - 1);
+    Resolved entry = cache[slot];
+    if (entry != null && entry.template == template) {
+      return entry.scope;
+    }
+    String scope = template.resolve(clientId, userId, componentKey);
+    cache[slot] = new Resolved(template, scope);
+    return scope;
   }
 
   /** Returns {@code id}; throws IllegalArgumentException naming {@code what} if it is null or empty. */

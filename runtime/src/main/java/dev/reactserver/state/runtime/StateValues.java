@@ -50,20 +50,41 @@ public final class StateValues {
 
   /** Atomically adds {@code delta} to an {@code int} state (overflow wraps) and returns the new value. */
   public static int addInt(StateRef<Integer> ref, int delta) {
+    if (ref instanceof Adder adder) {
+      return adder.addInt(delta);
+    }
     return ref.update(value -> requireValue(value, ref) + delta);
   }
 
   /** Atomically adds {@code delta} to a {@code long} state (overflow wraps) and returns the new value. */
   public static long addLong(StateRef<Long> ref, long delta) {
+    if (ref instanceof Adder adder) {
+      return adder.addLong(delta);
+    }
     return ref.update(value -> requireValue(value, ref) + delta);
   }
 
   /** Atomically adds {@code delta} to a {@code double} state and returns the new value. */
   public static double addDouble(StateRef<Double> ref, double delta) {
+    if (ref instanceof Adder adder) {
+      return adder.addDouble(delta);
+    }
     return ref.update(value -> requireValue(value, ref) + delta);
   }
 
-  private static <T> T requireValue(T value, StateRef<?> ref) {
+  /**
+   * A handle that adds without the general {@code update} machinery: no function object, one
+   * compare-and-set on the fast path. It must behave exactly like the {@code update} above.
+   */
+  interface Adder {
+    int addInt(int delta);
+
+    long addLong(long delta);
+
+    double addDouble(double delta);
+  }
+
+  static <T> T requireValue(T value, StateRef<?> ref) {
     if (value == null) {
       throw new StateException("state " + ref.id() + " holds null, but it is declared with a"
           + " primitive or numeric type here: set a value before reading or adding to it");
