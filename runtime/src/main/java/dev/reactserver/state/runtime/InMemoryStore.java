@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,10 @@ import java.util.function.UnaryOperator;
  * the state's lock so that listeners see them in order. Creating and deleting states lock only the scope
  * concerned. A scope whose last state is deleted is dropped, so clients that left cost no memory.
  *
+ * <p>Each client, user and component instance is anchored by its own scope ({@code "$client(c-42)"}):
+ * composite scopes that substituted its id register with that anchor, which is how
+ * {@link #endClient} and its siblings find them without scanning the store.
+ *
  * <p>Clients not seen for {@link StoreOptions#idleClientTimeout()} are ended by the store itself: the
  * check runs on the threads that bind states, at most a few times per timeout, so no thread is started.
  * {@link #expireIdleClients()} runs it at once.
@@ -32,6 +37,7 @@ import java.util.function.UnaryOperator;
 public final class InMemoryStore implements Store {
 
   private static final int CHANGE_QUEUES = 64;
+  private static final Scope[] NO_SCOPES = new Scope[0];
 
   private final Clock clock;
   private final long idleTimeoutMillis;
@@ -40,8 +46,6 @@ public final class InMemoryStore implements Store {
   private final long maxStates;
 
   private final ConcurrentHashMap<String, Scope> scopes = new ConcurrentHashMap<>();
-  /** The scopes of each client, user and component instance, for ending them. */
-  private final ConcurrentHashMap<ScopeOwner, OwnedScopes> owners = new ConcurrentHashMap<>();
   private final AtomicLong stateCount = new AtomicLong();
   /**
    * Changes waiting for listeners, striped by state id: every change of one id, whichever cell or scope
@@ -81,7 +85,7 @@ public final class InMemoryStore implements Store {
   public <T> StateRef<T> getState(T initial, StateId id, StateDeclaration<T> declaration) {
     Objects.requireNonNull(id, "id");
     Scope scope = scopes.get(id.scope());
-    Cell<?> cell = scope == null ? null : scope.cells.get(id.key());
+    Cell<?> cell = scope == null ? null : scope.find(id.key());
     if (cell == null) {
       cell = insert(id, initial, declaration, false);
     } else {
@@ -100,7 +104,7 @@ public final class InMemoryStore implements Store {
   @Override
   public boolean hasState(StateId id) {
     Scope scope = scopes.get(id.scope());
-    return scope != null && scope.cells.containsKey(id.key());
+    return scope != null && scope.find(id.key()) != null;
   }
 
   @Override
@@ -111,14 +115,14 @@ public final class InMemoryStore implements Store {
     }
     Cell<?> cell;
     synchronized (scope) {
-      cell = scope.closed ? null : scope.cells.get(id.key());
+      cell = scope.closed ? null : scope.find(id.key());
       if (cell == null) {
         return false;
       }
       // Detach before unlinking: until then lock-free readers still find the state, and a write that
       // finds it detached waits for this lock, so no write can land on a state already reported gone.
       cell.detach();
-      scope.cells.remove(id.key());
+      scope.remove(cell);
       stateCount.decrementAndGet();
       if (scope.isUnused()) {
         close(scope);
@@ -135,7 +139,11 @@ public final class InMemoryStore implements Store {
     if (states == null) {
       return Map.of();
     }
-    return Collections.unmodifiableMap(new TreeMap<>(states.cells));
+    Map<String, StateRef<?>> snapshot = new TreeMap<>();
+    for (Cell<?> cell : states.values()) {
+      snapshot.put(cell.key(), cell);
+    }
+    return Collections.unmodifiableMap(snapshot);
   }
 
   @Override
@@ -143,8 +151,8 @@ public final class InMemoryStore implements Store {
     Map<StateId, StateRef<?>> all = new TreeMap<>(
         (a, b) -> a.scope().equals(b.scope()) ? a.key().compareTo(b.key()) : a.scope().compareTo(b.scope()));
     for (Scope scope : scopes.values()) {
-      for (Cell<?> cell : scope.cells.values()) {
-        all.put(cell.id, cell);
+      for (Cell<?> cell : scope.values()) {
+        all.put(cell.id(), cell);
       }
     }
     return Collections.unmodifiableMap(all);
@@ -162,14 +170,14 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(listener, "listener");
     while (true) {
-      Scope states = scopes.computeIfAbsent(scope, this::newScope);
+      Scope states = scope(scope);
       synchronized (states) {
         if (states.closed) {
           continue; // deleted concurrently: subscribe to its successor
         }
         Registration registration = new Registration(listener, states::unsubscribe);
         states.listeners = Registration.append(states.listeners, registration);
-        for (Cell<?> cell : states.cells.values()) {
+        for (Cell<?> cell : states.values()) {
           cell.observe();
         }
         return registration;
@@ -179,22 +187,24 @@ public final class InMemoryStore implements Store {
 
   @Override
   public int endClient(String clientId) {
-    return end(ScopeOwner.client(StateContext.requireId(clientId, "client id")));
+    return end(ScopeTemplate.Placeholder.CLIENT, StateContext.requireId(clientId, "client id"));
   }
 
   @Override
   public int endUser(String userId) {
-    return end(ScopeOwner.user(StateContext.requireId(userId, "user id")));
+    return end(ScopeTemplate.Placeholder.USER, StateContext.requireId(userId, "user id"));
   }
 
   @Override
   public int endComponent(String componentKey) {
-    return end(ScopeOwner.component(StateContext.requireId(componentKey, "component key")));
+    return end(ScopeTemplate.Placeholder.COMPONENT, StateContext.requireId(componentKey, "component key"));
   }
 
   @Override
   public void touchClient(String clientId) {
-    OwnedScopes client = owners.get(ScopeOwner.client(StateContext.requireId(clientId, "client id")));
+    String name = ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT,
+        StateContext.requireId(clientId, "client id"));
+    Scope client = scopes.get(name);
     if (client != null && idleTimeoutMillis > 0) {
       client.lastSeenMillis = clock.millis();
     }
@@ -214,48 +224,38 @@ public final class InMemoryStore implements Store {
     return stateCount.get();
   }
 
-  private int end(ScopeOwner owner) {
-    OwnedScopes owned = owners.get(owner);
-    return owned == null ? 0 : end(owned);
+  private int end(ScopeTemplate.Placeholder kind, String id) {
+    Scope owner = scopes.get(ScopeTemplate.ownerScope(kind, id));
+    return owner == null ? 0 : delete(owner);
   }
 
-  private int end(OwnedScopes owned) {
-    List<Scope> ended;
-    synchronized (owned) {
-      if (owned.closed) {
-        return 0;
-      }
-      owned.closed = true;
-      owners.remove(owned.owner, owned);
-      ended = new ArrayList<>(owned.scopes);
-    }
-    int deleted = 0;
-    for (Scope scope : ended) {
-      deleted += delete(scope);
-    }
-    return deleted;
-  }
-
-  /** Deletes every state of {@code scope}, tells listeners, and drops the scope; returns how many. */
+  /**
+   * Deletes every state of {@code scope}, tells listeners, and drops the scope; for an owner scope, also
+   * every scope that substituted its id. Returns how many states.
+   */
   private int delete(Scope scope) {
-    List<Cell<?>> detached = new ArrayList<>();
+    List<Cell<?>> detached;
     Registration[] scopeListeners;
+    Scope[] dependents;
     synchronized (scope) {
       if (scope.closed) {
         return 0;
       }
       // Detach every cell before unlinking the scope (see deleteState); a handle that finds its cell
       // detached waits for this lock, then finds the scope closed and looks the state up afresh.
-      for (Cell<?> cell : scope.cells.values()) {
+      detached = new ArrayList<>();
+      for (Cell<?> cell : scope.values()) {
         if (cell.detach()) {
           detached.add(cell);
         }
       }
-      scope.cells.clear();
-      close(scope);
+      scope.clear();
       stateCount.addAndGet(-detached.size());
       scopeListeners = scope.listeners;
       scope.listeners = Registration.NONE;
+      dependents = scope.dependents;
+      scope.dependents = NO_SCOPES;
+      close(scope);
     }
     for (Cell<?> cell : detached) {
       cell.deliver();
@@ -263,19 +263,22 @@ public final class InMemoryStore implements Store {
     for (Registration listener : scopeListeners) {
       listener.retire();
     }
-    return detached.size();
+    int deleted = detached.size();
+    for (Scope dependent : dependents) {
+      deleted += delete(dependent);
+    }
+    return deleted;
   }
 
-  /** Unlinks {@code scope} from the store and from its owners; the caller holds its monitor. */
+  /** Unlinks {@code scope} from the store and from its owner scopes; the caller holds its monitor. */
   private void close(Scope scope) {
     scope.closed = true;
     scopes.remove(scope.name, scope);
-    for (OwnedScopes owned : scope.owners) {
-      synchronized (owned) {
-        owned.scopes.remove(scope);
-        if (owned.scopes.isEmpty() && !owned.closed) {
-          owned.closed = true;
-          owners.remove(owned.owner, owned);
+    for (Scope owner : scope.owners) {
+      synchronized (owner) {
+        owner.dependents = remove(owner.dependents, scope);
+        if (!owner.closed && owner.isUnused()) {
+          close(owner);
         }
       }
     }
@@ -283,7 +286,7 @@ public final class InMemoryStore implements Store {
 
   private Cell<?> insert(StateId id, Object initial, StateDeclaration<?> declaration, boolean overwrite) {
     maybeSweep();
-    return withLiveCell(id, initial, declaration, (cell, created) -> {
+    return withLiveCell(id.scope(), id.key(), initial, declaration, (cell, created) -> {
       if (overwrite && !created) {
         cell.overwrite(initial);
       }
@@ -292,27 +295,26 @@ public final class InMemoryStore implements Store {
   }
 
   /**
-   * Applies {@code action} to the live cell of {@code id}, created from {@code initial} if absent, while
+   * Applies {@code action} to the live cell of a state, created from {@code initial} if absent, while
    * holding its scope's lock: no deletion can come between finding (or creating) the cell and the
    * action, so an operation never creates a state twice. Listeners are told after the lock is released.
    */
-  private <R> R withLiveCell(StateId id, Object initial, StateDeclaration<?> declaration,
+  private <R> R withLiveCell(String scopeName, String key, Object initial, StateDeclaration<?> declaration,
       LiveCellAction<R> action) {
     while (true) {
-      Scope scope = scopes.computeIfAbsent(id.scope(), this::newScope);
+      Scope scope = scope(scopeName);
       Cell<?> cell;
       R result;
       synchronized (scope) {
         if (scope.closed) {
           continue; // deleted concurrently: start over with a fresh scope
         }
-        cell = scope.cells.get(id.key());
+        cell = scope.find(key);
         boolean created = cell == null;
         if (created) {
-          reserveState(id);
-          cell = new Cell<>(scope, StateId.of(scope.name, id.key()), initial, declaration,
-              scope.listeners.length > 0);
-          scope.cells.put(id.key(), cell);
+          reserveState(scopeName, key);
+          cell = new Cell<>(scope, key, initial, declaration, scope.listeners.length > 0);
+          scope.add(cell);
         } else {
           cell.checkDeclaration(declaration);
         }
@@ -335,37 +337,54 @@ public final class InMemoryStore implements Store {
     return changeQueues[(hash ^ (hash >>> 16)) & (CHANGE_QUEUES - 1)];
   }
 
-  private void reserveState(StateId id) {
+  private void reserveState(String scope, String key) {
     long count;
     do {
       count = stateCount.get();
       if (count >= maxStates) {
-        throw new StateLimitException(id, maxStates);
+        throw new StateLimitException(StateId.of(scope, key), maxStates);
       }
     } while (!stateCount.compareAndSet(count, count + 1));
   }
 
-  /** Creates a scope and registers it with its owners; runs inside the scope map's computeIfAbsent. */
-  private Scope newScope(String name) {
-    List<ScopeOwner> parsed = ScopeTemplate.owners(name);
-    OwnedScopes[] registered = new OwnedScopes[parsed.size()];
-    Scope scope = new Scope(this, name, registered, parsed.stream().anyMatch(ScopeOwner::isClient));
-    for (int i = 0; i < registered.length; i++) {
-      registered[i] = register(parsed.get(i), scope);
+  /**
+   * The scope {@code name}, created if absent. A scope that substituted ids is registered with the
+   * owner scope of each (created if need be), so that ending the owner finds it.
+   */
+  private Scope scope(String name) {
+    Scope existing = scopes.get(name);
+    if (existing != null) {
+      return existing;
     }
-    return scope;
+    List<String> ownerNames = ScopeTemplate.ownerScopes(name);
+    if (ownerNames.isEmpty() || ownerNames.get(0).length() == name.length()) {
+      // a global scope, or an owner scope itself
+      return scopes.computeIfAbsent(name, n -> new Scope(this, n, NO_SCOPES, ScopeTemplate.ownerKind(n)));
+    }
+    while (true) {
+      Scope[] owners = new Scope[ownerNames.size()];
+      for (int i = 0; i < owners.length; i++) {
+        owners[i] = scope(ownerNames.get(i));
+      }
+      Scope scope = scopes.computeIfAbsent(name, n -> new Scope(this, n, owners, null));
+      if (scope.owners != owners || register(scope)) {
+        return scope; // created and registered by another thread, or registered here
+      }
+      delete(scope); // an owner ended meanwhile: so does this scope; start over with fresh owners
+    }
   }
 
-  private OwnedScopes register(ScopeOwner owner, Scope scope) {
-    while (true) {
-      OwnedScopes owned = owners.computeIfAbsent(owner, o -> new OwnedScopes(o, clock.millis()));
-      synchronized (owned) {
-        if (!owned.closed) {
-          owned.scopes.add(scope);
-          return owned;
+  /** Registers a new composite scope with its owners; false if one of them was closed meanwhile. */
+  private static boolean register(Scope scope) {
+    for (Scope owner : scope.owners) {
+      synchronized (owner) {
+        if (owner.closed) {
+          return false;
         }
+        owner.dependents = append(owner.dependents, scope);
       }
     }
+    return true;
   }
 
   /** Marks the clients of {@code scope} seen now. */
@@ -374,9 +393,12 @@ public final class InMemoryStore implements Store {
       return;
     }
     long now = clock.millis();
-    for (OwnedScopes owned : scope.owners) {
-      if (owned.owner.isClient()) {
-        owned.lastSeenMillis = now;
+    if (scope.kind == ScopeTemplate.Placeholder.CLIENT) {
+      scope.lastSeenMillis = now;
+    }
+    for (Scope owner : scope.owners) {
+      if (owner.kind == ScopeTemplate.Placeholder.CLIENT) {
+        owner.lastSeenMillis = now;
       }
     }
     if (now >= nextSweepMillis) {
@@ -401,12 +423,30 @@ public final class InMemoryStore implements Store {
 
   private int sweep(long now) {
     int deleted = 0;
-    for (OwnedScopes owned : owners.values()) {
-      if (owned.owner.isClient() && now - owned.lastSeenMillis >= idleTimeoutMillis) {
-        deleted += end(owned);
+    for (Scope scope : scopes.values()) {
+      if (scope.kind == ScopeTemplate.Placeholder.CLIENT && now - scope.lastSeenMillis >= idleTimeoutMillis) {
+        deleted += delete(scope);
       }
     }
     return deleted;
+  }
+
+  private static Scope[] append(Scope[] scopes, Scope added) {
+    Scope[] grown = Arrays.copyOf(scopes, scopes.length + 1);
+    grown[scopes.length] = added;
+    return grown;
+  }
+
+  private static Scope[] remove(Scope[] scopes, Scope removed) {
+    for (int i = 0; i < scopes.length; i++) {
+      if (scopes[i] == removed) {
+        Scope[] shrunk = new Scope[scopes.length - 1];
+        System.arraycopy(scopes, 0, shrunk, 0, i);
+        System.arraycopy(scopes, i + 1, shrunk, i, shrunk.length - i);
+        return shrunk.length == 0 ? NO_SCOPES : shrunk;
+      }
+    }
+    return scopes;
   }
 
   @SuppressWarnings("unchecked")
@@ -414,47 +454,50 @@ public final class InMemoryStore implements Store {
     return (StateRef<T>) cell;
   }
 
-  /** The scopes one client, user or component instance owns. Guarded by its monitor. */
-  private static final class OwnedScopes {
-    final ScopeOwner owner;
-    final List<Scope> scopes = new ArrayList<>(2);
-    boolean closed;
-    volatile long lastSeenMillis;
-
-    OwnedScopes(ScopeOwner owner, long now) {
-      this.owner = owner;
-      this.lastSeenMillis = now;
-    }
-  }
-
-  /** The states of one scope. Insertions, removals and scope listeners hold the monitor; lookups don't. */
-  private static final class Scope {
+  /**
+   * The states of one scope (a {@link KeyedTable} of cells). Insertions, removals, listeners and
+   * dependents hold the monitor; lookups don't.
+   */
+  private static final class Scope extends KeyedTable<Cell<?>> {
     final InMemoryStore store;
     final String name;
-    final OwnedScopes[] owners;
+    /** For an owner scope ("$client(c-42)"), which kind; else null. */
+    final ScopeTemplate.Placeholder kind;
+    /** The owner scopes whose ids this composite scope substituted; empty for the others. */
+    final Scope[] owners;
     final boolean hasClient;
-    final ConcurrentHashMap<String, Cell<?>> cells = new ConcurrentHashMap<>(4);
     /** Listeners of the whole scope; written under the monitor. */
     volatile Registration[] listeners = Registration.NONE;
+    /** For an owner scope: the composite scopes that substituted its id; guarded by the monitor. */
+    Scope[] dependents = NO_SCOPES;
+    /** For a client's owner scope: when the client was last seen. */
+    volatile long lastSeenMillis;
     /** Set once the scope is unlinked from the store; guarded by the monitor. */
     boolean closed;
 
-    Scope(InMemoryStore store, String name, OwnedScopes[] owners, boolean hasClient) {
+    Scope(InMemoryStore store, String name, Scope[] owners, ScopeTemplate.Placeholder kind) {
       this.store = store;
       this.name = name;
+      this.kind = kind;
       this.owners = owners;
-      this.hasClient = hasClient;
+      boolean client = kind == ScopeTemplate.Placeholder.CLIENT;
+      for (Scope owner : owners) {
+        client |= owner.kind == ScopeTemplate.Placeholder.CLIENT;
+      }
+      this.hasClient = client;
+      this.lastSeenMillis = client && store.idleTimeoutMillis > 0 ? store.clock.millis() : 0;
     }
 
+    /** Whether nothing keeps the scope: no states, listeners or dependents. Call it under the monitor. */
     boolean isUnused() {
-      return cells.isEmpty() && listeners.length == 0;
+      return isEmpty() && listeners.length == 0 && dependents.length == 0;
     }
 
     void unsubscribe(Registration registration) {
       synchronized (this) {
         listeners = Registration.remove(listeners, registration);
         if (listeners.length == 0) {
-          for (Cell<?> cell : cells.values()) {
+          for (Cell<?> cell : values()) {
             cell.unobserveIfUnwatched();
           }
           if (!closed && isUnused()) {
@@ -468,12 +511,17 @@ public final class InMemoryStore implements Store {
   /** What a cell's value slot holds besides plain values. */
   private abstract static class Marker {}
 
-  /** The value of a state someone listens to: writes to it take the cell's lock. */
+  /**
+   * The value of a state someone listens to (the state's own listeners are kept here, so that states
+   * nobody listens to pay nothing for them): writes to it take the cell's lock.
+   */
   private static final class Observed extends Marker {
     final Object value;
+    final Registration[] listeners;
 
-    Observed(Object value) {
+    Observed(Object value, Registration[] listeners) {
       this.value = value;
+      this.listeners = listeners;
     }
   }
 
@@ -485,7 +533,7 @@ public final class InMemoryStore implements Store {
    * deletion: then every operation is forwarded to the state's current cell, recreated from
    * {@link #initial} if need be.
    */
-  private static final class Cell<T> implements StateRef<T>, StateValues.Adder {
+  private static final class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
     private static final Detached DETACHED = new Detached();
     private static final VarHandle VALUE;
     private static final VarHandle DECLARATION;
@@ -500,32 +548,32 @@ public final class InMemoryStore implements Store {
       }
     }
 
+    // Five references and no more (32 bytes): a store holds millions of cells.
     private final Scope scope;
-    private final StateId id;
+    private final String key;
     private final T initial;
     @SuppressWarnings("unused") // accessed through VALUE
     private volatile Object value;
     /** The declaration the state was created or first bound with; null if none yet. */
     private volatile StateDeclaration<?> declaration;
-    /** Listeners of this state; written under the monitor. */
-    private Registration[] listeners = Registration.NONE;
 
     @SuppressWarnings("unchecked")
-    Cell(Scope scope, StateId id, Object initial, StateDeclaration<?> declaration, boolean observed) {
+    Cell(Scope scope, String key, Object initial, StateDeclaration<?> declaration, boolean observed) {
       this.scope = scope;
-      this.id = id;
+      this.key = key;
       this.initial = (T) initial;
       this.declaration = declaration;
-      if (observed) {
-        this.value = new Observed(initial);
-      } else {
-        this.value = initial;
-      }
+      this.value = observed ? new Observed(initial, Registration.NONE) : initial;
     }
 
     @Override
     public StateId id() {
-      return id;
+      return new StateId(scope.name, key);
+    }
+
+    @Override
+    public String key() {
+      return key;
     }
 
     @Override
@@ -650,9 +698,10 @@ public final class InMemoryStore implements Store {
           }
           T old = (T) observed.value;
           T next = fn.apply(old);
-          if (VALUE.compareAndSet(this, current, new Observed(next))) {
-            changes().offer(new StateChange<>(id, old, next, false),
-                Registration.concat(listeners, scope.listeners));
+          if (VALUE.compareAndSet(this, current, new Observed(next, observed.listeners))) {
+            StateId id = id();
+            queue(id).offer(new StateChange<>(id, old, next, false),
+                Registration.concat(observed.listeners, scope.listeners));
             return next;
           }
         }
@@ -665,26 +714,35 @@ public final class InMemoryStore implements Store {
       synchronized (this) {
         if (value != DETACHED) {
           Registration registration = new Registration(listener, this::unsubscribe);
-          listeners = Registration.append(listeners, registration);
-          observe();
-          return registration;
+          while (true) {
+            Object current = value;
+            Object observed = current instanceof Observed box
+                ? new Observed(box.value, Registration.append(box.listeners, registration))
+                : new Observed(current, new Registration[] {registration});
+            // Observed values change only under this lock; plain ones may change without it: retry.
+            if (VALUE.compareAndSet(this, current, observed)) {
+              return registration;
+            }
+          }
         }
       }
       return onLiveState(cell -> cell.subscribe(listener));
     }
 
-    private void unsubscribe(Registration registration) {
-      synchronized (this) {
-        listeners = Registration.remove(listeners, registration);
-        unobserveIfUnwatched();
+    private synchronized void unsubscribe(Registration registration) {
+      if (value instanceof Observed box) {
+        Registration[] rest = Registration.remove(box.listeners, registration);
+        VALUE.setVolatile(this, rest.length == 0 && scope.listeners.length == 0
+            ? box.value : new Observed(box.value, rest));
       }
     }
 
-    /** Boxes the value so that writes take the lock and tell listeners. */
+    /** Boxes the value so that writes take the lock and tell listeners (its scope got a listener). */
     synchronized void observe() {
       while (true) {
         Object current = value;
-        if (current instanceof Marker || VALUE.compareAndSet(this, current, new Observed(current))) {
+        if (current instanceof Marker
+            || VALUE.compareAndSet(this, current, new Observed(current, Registration.NONE))) {
           return;
         }
       }
@@ -692,12 +750,8 @@ public final class InMemoryStore implements Store {
 
     /** Unboxes the value once neither the state nor its scope has listeners. */
     synchronized void unobserveIfUnwatched() {
-      if (listeners.length > 0 || scope.listeners.length > 0) {
-        return;
-      }
-      Object current = value;
-      if (current instanceof Observed observed) {
-        VALUE.compareAndSet(this, current, observed.value); // writes of boxes hold this lock: no race
+      if (value instanceof Observed box && box.listeners.length == 0 && scope.listeners.length == 0) {
+        VALUE.setVolatile(this, box.value); // writes of boxes hold this lock: no race
       }
     }
 
@@ -711,21 +765,21 @@ public final class InMemoryStore implements Store {
         return false;
       }
       if (old instanceof Observed observed) {
-        changes().offer(new StateChange<>(id, observed.value, null, true),
-            Registration.concat(listeners, scope.listeners));
-        for (Registration registration : listeners) {
+        StateId id = id();
+        queue(id).offer(new StateChange<>(id, observed.value, null, true),
+            Registration.concat(observed.listeners, scope.listeners));
+        for (Registration registration : observed.listeners) {
           registration.retire();
         }
-        listeners = Registration.NONE;
       }
       return true;
     }
 
     void deliver() {
-      changes().deliver();
+      queue(id()).deliver();
     }
 
-    private ChangeQueue changes() {
+    private ChangeQueue queue(StateId id) {
       return scope.store.changeQueue(id);
     }
 
@@ -741,13 +795,13 @@ public final class InMemoryStore implements Store {
         }
         if (existing != null) {
           if (!existing.type().equals(declared.type())) {
-            throw new StateTypeException(id, existing, declared);
+            throw new StateTypeException(id(), existing, declared);
           }
           return;
         }
         Object current = get();
         if (current != null && !declared.type().accepts(current)) {
-          throw new StateTypeException(id, current, declared);
+          throw new StateTypeException(id(), current, declared);
         }
         if (DECLARATION.compareAndSet(this, null, declared)) {
           return;
@@ -761,13 +815,14 @@ public final class InMemoryStore implements Store {
      */
     @SuppressWarnings("unchecked")
     private <R> R onLiveState(Function<Cell<T>, R> action) {
-      return scope.store.withLiveCell(id, initial, declaration, (cell, created) -> action.apply((Cell<T>) cell));
+      return scope.store.withLiveCell(scope.name, key, initial, declaration,
+          (cell, created) -> action.apply((Cell<T>) cell));
     }
 
     @Override
     public String toString() {
       Object current = value;
-      return id + "=" + (current == DETACHED ? "<deleted>"
+      return id() + "=" + (current == DETACHED ? "<deleted>"
           : current instanceof Observed observed ? observed.value : current);
     }
   }

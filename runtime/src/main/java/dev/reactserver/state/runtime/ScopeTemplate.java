@@ -183,12 +183,23 @@ final class ScopeTemplate {
   }
 
   /**
-   * The clients, users and component instances substituted into a resolved scope, in order: for
-   * {@code "cart.$client(c\)1).$user(u)"} the client {@code c)1} and the user {@code u}. Text that
-   * resolution cannot have produced (an unclosed id) yields no owner.
+   * The scope of one client, user or component instance by itself, e.g. {@code "$client(c-42)"}: what
+   * {@code "$client"} resolves to for that id.
    */
-  static List<ScopeOwner> owners(String resolvedScope) {
-    List<ScopeOwner> owners = new ArrayList<>(1);
+  static String ownerScope(Placeholder kind, String id) {
+    StringBuilder out = new StringBuilder(kind.marker.length() + id.length() + 2);
+    appendId(out, kind.marker, id);
+    return out.toString();
+  }
+
+  /**
+   * The owner scopes (see {@link #ownerScope}) whose ids were substituted into a resolved scope, in
+   * order: for {@code "cart.$client(c\)1).$user(u)"} the scopes {@code "$client(c\)1)"} and
+   * {@code "$user(u)"}. They are substrings of the resolved scope, since resolution writes each id in
+   * exactly that form. Text that resolution cannot have produced (an unclosed id) yields nothing.
+   */
+  static List<String> ownerScopes(String resolvedScope) {
+    List<String> owners = new ArrayList<>(1);
     int i = resolvedScope.indexOf('$');
     while (i >= 0) {
       Placeholder placeholder = substitutionAt(resolvedScope, i);
@@ -196,23 +207,22 @@ final class ScopeTemplate {
         i = resolvedScope.indexOf('$', i + 1);
         continue;
       }
-      StringBuilder id = new StringBuilder();
       int j = i + placeholder.marker.length() + 1;
       while (j < resolvedScope.length() && resolvedScope.charAt(j) != ')') {
-        char c = resolvedScope.charAt(j);
-        if (c == '\\' && j + 1 < resolvedScope.length()) {
-          c = resolvedScope.charAt(++j);
-        }
-        id.append(c);
-        j++;
+        j += resolvedScope.charAt(j) == '\\' ? 2 : 1;
       }
       if (j >= resolvedScope.length()) {
         break; // unclosed: not written by resolve
       }
-      owners.add(new ScopeOwner(placeholder, id.toString()));
+      owners.add(resolvedScope.substring(i, j + 1));
       i = resolvedScope.indexOf('$', j + 1);
     }
     return owners;
+  }
+
+  /** The kind of an owner scope (see {@link #ownerScope}). */
+  static Placeholder ownerKind(String ownerScope) {
+    return substitutionAt(ownerScope, 0);
   }
 
   private static Placeholder substitutionAt(String resolvedScope, int i) {

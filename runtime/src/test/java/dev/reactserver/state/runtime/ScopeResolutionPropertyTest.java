@@ -36,7 +36,7 @@ class ScopeResolutionPropertyTest {
     String resolved = template.resolve(meaning.client(), meaning.user(), meaning.component());
 
     assertThat(unresolve(resolved)).isEqualTo(meaning.template());
-    assertThat(ScopeTemplate.owners(resolved)).containsExactlyElementsIn(substitutedOwners(meaning)).inOrder();
+    assertThat(ScopeTemplate.ownerScopes(resolved)).containsExactlyElementsIn(substitutedOwners(meaning)).inOrder();
   }
 
   @Property(tries = 3000)
@@ -71,16 +71,17 @@ class ScopeResolutionPropertyTest {
         template.usesComponent() ? meaning.component() : null);
   }
 
-  private static List<ScopeOwner> substitutedOwners(Meaning meaning) {
-    List<ScopeOwner> owners = new ArrayList<>();
+  /** The owner scope of each id the template substituted, in order (the server pseudo-client has none). */
+  private static List<String> substitutedOwners(Meaning meaning) {
+    List<String> owners = new ArrayList<>();
     String template = meaning.template();
     for (int i = template.indexOf('$'); i >= 0; i = template.indexOf('$', i + 1)) {
       if (startsWithWord(template, i, ScopeTemplate.CLIENT) && meaning.client() != null) {
-        owners.add(ScopeOwner.client(meaning.client()));
+        owners.add(ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT, meaning.client()));
       } else if (startsWithWord(template, i, ScopeTemplate.USER)) {
-        owners.add(ScopeOwner.user(meaning.user()));
+        owners.add(ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.USER, meaning.user()));
       } else if (startsWithWord(template, i, ScopeTemplate.COMPONENT)) {
-        owners.add(ScopeOwner.component(meaning.component()));
+        owners.add(ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, meaning.component()));
       }
     }
     return owners;
