@@ -5,13 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
@@ -22,9 +23,15 @@ public final class BenchmarkSuite {
 
   private BenchmarkSuite() {}
 
-  public static void main(String[] args) throws RunnerException, IOException {
-    String include = args.length > 0 ? args[0] : BenchmarkSuite.class.getPackageName() + ".*Benchmark";
-    Collection<RunResult> results = new Runner(new OptionsBuilder().include(include).build()).run();
+  /** Takes JMH's command line ({@code -h} lists it); without a benchmark pattern, runs them all. */
+  public static void main(String[] args) throws RunnerException, IOException, CommandLineOptionException {
+    CommandLineOptions command = new CommandLineOptions(args);
+    OptionsBuilder options = new OptionsBuilder();
+    options.parent(command);
+    if (command.getIncludes().isEmpty()) {
+      options.include(BenchmarkSuite.class.getPackageName() + ".*Benchmark");
+    }
+    Collection<RunResult> results = new Runner(options.build()).run();
     Map<String, Result<?>> scores = new LinkedHashMap<>();
     for (RunResult result : results) {
       String name = result.getParams().getBenchmark();
@@ -85,6 +92,10 @@ public final class BenchmarkSuite {
           "the same at 10³ states", 1.5);
       lowerIsBetter("`getX()` at 10⁶ states", "StoreSizeBenchmark.get@1000000", "StoreSizeBenchmark.get@1000",
           "the same at 10³ states", 1.5);
+      lowerIsBetter("plain `AtomicReference.get()` among 10⁷", "StoreSizeBenchmark.getRawReference@10000000",
+          "StoreSizeBenchmark.getRawReference@1000", "the same among 10³ (memory's own cost)", Double.NaN);
+      lowerIsBetter("plain `AtomicReference.get()` among 10⁶", "StoreSizeBenchmark.getRawReference@1000000",
+          "StoreSizeBenchmark.getRawReference@1000", "the same among 10³ (memory's own cost)", Double.NaN);
       line(String.format(Locale.ROOT, "| memory per client-scoped state, 10⁶ states | %.1f bytes | value size"
           + " excluded | | ≤ 96 bytes | %s |", bytesPerState, bytesPerState <= 96 ? "yes" : "**no**"));
       lowerIsBetter("compile 500 components × 4 `@State`", "CompileBenchmark.compileStateProcessor",

@@ -4,6 +4,7 @@ import dev.reactserver.state.runtime.InMemoryStore;
 import dev.reactserver.state.runtime.StateContext;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,6 +37,8 @@ public class StoreSizeBenchmark {
 
   private StateContext[] active;
   private BenchSessionStates[] bound;
+  /** The physical baseline: as many plain references, the same 1,024 of them read. */
+  private AtomicReference<Integer>[] rawActive;
   private BenchSession component;
   private int next;
 
@@ -52,10 +55,30 @@ public class StoreSizeBenchmark {
     SplittableRandom random = new SplittableRandom(42);
     active = new StateContext[ACTIVE];
     bound = new BenchSessionStates[ACTIVE];
+    int[] picked = new int[ACTIVE];
     for (int i = 0; i < ACTIVE; i++) {
-      active[i] = server.withClient("client-" + random.nextInt(clients));
+      picked[i] = random.nextInt(clients);
+      active[i] = server.withClient("client-" + picked[i]);
       bound[i] = BenchSessionStates.bind(active[i], component);
     }
+    AtomicReference<?>[] raw = new AtomicReference<?>[states];
+    for (int i = 0; i < states; i++) {
+      raw[i] = new AtomicReference<>(0);
+    }
+    rawActive = newArray(ACTIVE);
+    for (int i = 0; i < ACTIVE; i++) {
+      rawActive[i] = cast(raw[picked[i] * 4]);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AtomicReference<Integer>[] newArray(int length) {
+    return (AtomicReference<Integer>[]) new AtomicReference<?>[length];
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AtomicReference<Integer> cast(AtomicReference<?> reference) {
+    return (AtomicReference<Integer>) reference;
   }
 
   @Benchmark
@@ -68,5 +91,12 @@ public class StoreSizeBenchmark {
   public int get() {
     next = (next + 1) & (ACTIVE - 1);
     return bound[next].getPage();
+  }
+
+  /** The same reads of plain references among as many: what memory itself costs at each size. */
+  @Benchmark
+  public int getRawReference() {
+    next = (next + 1) & (ACTIVE - 1);
+    return rawActive[next].get();
   }
 }
