@@ -120,13 +120,23 @@ public final class StateContext {
       cache = new Resolved[CACHE_SLOTS];
       resolved = cache;
     }
-    int slot = System.identityHashCode(template) & (CACHE_SLOTS - 1);
-    Resolved entry = cache[slot];
-    if (entry != null && entry.template == template) {
-      return entry.scope;
+    // A handful of templates per context: a linear scan of identities beats hashing, and never evicts
+    // one template for another while there is room.
+    int free = -1;
+    for (int i = 0; i < cache.length; i++) {
+      Resolved entry = cache[i];
+      if (entry == null) {
+        free = i;
+        break;
+      }
+      if (entry.template == template) {
+        return entry.scope;
+      }
     }
     String scope = template.resolve(clientId, userId, componentKey);
-    cache[slot] = new Resolved(template, scope);
+    if (free >= 0) {
+      cache[free] = new Resolved(template, scope);
+    }
     return scope;
   }
 
