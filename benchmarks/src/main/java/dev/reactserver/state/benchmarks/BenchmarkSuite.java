@@ -59,10 +59,10 @@ public final class BenchmarkSuite {
     }
 
     String markdown(String arguments) {
-      line("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+      line("- Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
           + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + cpu());
-      line("JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version());
-      line("Command: `java -jar benchmarks/target/benchmarks.jar" + (arguments.isEmpty() ? "" : " " + arguments) + "`");
+      line("- JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version());
+      line("- Command: `java -jar benchmarks/target/benchmarks.jar" + (arguments.isEmpty() ? "" : " " + arguments) + "`");
       line("");
       line("| workload | ours | baseline | ratio | target | met |");
       line("|---|---|---|---|---|---|");
