@@ -313,7 +313,7 @@ public final class InMemoryStore implements Store {
         boolean created = cell == null;
         if (created) {
           reserveState(scopeName, key);
-          cell = new Cell<>(scope, key, initial, declaration, scope.listeners.length > 0);
+          cell = Cell.create(scope, key, initial, declaration, scope.listeners.length > 0);
           scope.add(cell);
         } else {
           cell.checkDeclaration(declaration);
@@ -528,42 +528,45 @@ public final class InMemoryStore implements Store {
   private static final class Detached extends Marker {}
 
   /**
-   * One state. The value slot holds the plain value, an {@link Observed} box while anyone listens (so
-   * that a lock-free write can never slip past a new subscription), or {@link #DETACHED} after
-   * deletion: then every operation is forwarded to the state's current cell, recreated from
-   * {@link #initial} if need be.
+   * One state: its scope, key, initial value and declaration. Subclasses keep the value: {@link ObjectCell}
+   * any value, {@link IntCell} a declared {@code int} in a primitive word. After deletion a cell is
+   * detached and forwards every operation to the state's live cell, recreated from {@link #initial} if
+   * need be.
    */
-  private static final class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
-    private static final Detached DETACHED = new Detached();
-    private static final VarHandle VALUE;
+  private abstract static class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
+    /** What {@link #write} returns for a deleted cell. */
+    static final Object DELETED = new Object();
     private static final VarHandle DECLARATION;
 
     static {
       try {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        VALUE = lookup.findVarHandle(Cell.class, "value", Object.class);
-        DECLARATION = lookup.findVarHandle(Cell.class, "declaration", StateDeclaration.class);
+        DECLARATION = MethodHandles.lookup().findVarHandle(Cell.class, "declaration", StateDeclaration.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
-    // Five references and no more (32 bytes): a store holds millions of cells.
-    private final Scope scope;
-    private final String key;
-    private final T initial;
-    @SuppressWarnings("unused") // accessed through VALUE
-    private volatile Object value;
+    final Scope scope;
+    final String key;
+    final T initial;
     /** The declaration the state was created or first bound with; null if none yet. */
     private volatile StateDeclaration<?> declaration;
 
     @SuppressWarnings("unchecked")
-    Cell(Scope scope, String key, Object initial, StateDeclaration<?> declaration, boolean observed) {
+    Cell(Scope scope, String key, Object initial, StateDeclaration<?> declaration) {
       this.scope = scope;
       this.key = key;
       this.initial = (T) initial;
       this.declaration = declaration;
-      this.value = observed ? new Observed(initial, Registration.NONE) : initial;
+    }
+
+    /** A cell for a new state: a primitive one for a declared {@code int}. */
+    static Cell<?> create(Scope scope, String key, Object initial, StateDeclaration<?> declaration,
+        boolean observed) {
+      if (declaration != null && declaration.type().type() == int.class && initial instanceof Integer) {
+        return new IntCell(scope, key, (Integer) initial, declaration, observed);
+      }
+      return new ObjectCell<>(scope, key, initial, declaration, observed);
     }
 
     @Override
@@ -574,6 +577,99 @@ public final class InMemoryStore implements Store {
     @Override
     public String key() {
       return key;
+    }
+
+    /** Replaces the value (an overwriting createState); listeners are told by {@link #deliver()}. */
+    abstract void overwrite(Object newValue);
+
+    /**
+     * Replaces the value with {@code fn} applied to it and returns the new value, or {@link #DELETED} if
+     * the cell was deleted (and nothing was written). Without {@code deliver}, the caller calls
+     * {@link #deliver()} once it holds no lock.
+     */
+    abstract Object write(UnaryOperator<T> fn, boolean deliver);
+
+    /** Marks the state observed: its scope got a listener. */
+    abstract void observe();
+
+    /** Marks the state unobserved once neither it nor its scope has listeners. */
+    abstract void unobserveIfUnwatched();
+
+    /**
+     * Marks the cell deleted and queues the deletion for its listeners, who are then forgotten; returns
+     * false if it already was deleted. Call {@link #deliver()} after releasing the scope's lock.
+     */
+    abstract boolean detach();
+
+    void deliver() {
+      queue(id()).deliver();
+    }
+
+    ChangeQueue queue(StateId id) {
+      return scope.store.changeQueue(id);
+    }
+
+    /** Checks that {@code declared} agrees with the declaration the state has; adopts it if none. */
+    void checkDeclaration(StateDeclaration<?> declared) {
+      if (declared == null) {
+        return;
+      }
+      while (true) {
+        StateDeclaration<?> existing = declaration;
+        if (existing == declared) {
+          return;
+        }
+        if (existing != null) {
+          if (!existing.type().equals(declared.type())) {
+            throw new StateTypeException(id(), existing, declared);
+          }
+          return;
+        }
+        Object current = get();
+        if (current != null && !declared.type().accepts(current)) {
+          throw new StateTypeException(id(), current, declared);
+        }
+        if (DECLARATION.compareAndSet(this, null, declared)) {
+          return;
+        }
+      }
+    }
+
+    /**
+     * Applies {@code action} to the state's live cell (this one was deleted), recreated from the initial
+     * value if need be, with no deletion in between.
+     */
+    @SuppressWarnings("unchecked")
+    <R> R onLiveState(Function<Cell<T>, R> action) {
+      return scope.store.withLiveCell(scope.name, key, initial, declaration,
+          (cell, created) -> action.apply((Cell<T>) cell));
+    }
+  }
+
+  /**
+   * A state of any type. The value slot holds the plain value, an {@link Observed} box while anyone
+   * listens (so that a lock-free write can never slip past a new subscription), or {@link #DETACHED}
+   * after deletion.
+   */
+  private static final class ObjectCell<T> extends Cell<T> {
+    private static final Detached DETACHED = new Detached();
+    private static final VarHandle VALUE;
+
+    static {
+      try {
+        VALUE = MethodHandles.lookup().findVarHandle(ObjectCell.class, "value", Object.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    // With the four fields of Cell, five references and no more (32 bytes): stores hold millions.
+    @SuppressWarnings("unused") // accessed through VALUE
+    private volatile Object value;
+
+    ObjectCell(Scope scope, String key, Object initial, StateDeclaration<?> declaration, boolean observed) {
+      super(scope, key, initial, declaration);
+      this.value = observed ? new Observed(initial, Registration.NONE) : initial;
     }
 
     @Override
@@ -588,7 +684,7 @@ public final class InMemoryStore implements Store {
 
     @Override
     public void set(T newValue) {
-      if (write(old -> newValue, true) == DETACHED) {
+      if (write(old -> newValue, true) == DELETED) {
         onLiveState(cell -> cell.write(old -> newValue, false));
       }
     }
@@ -598,7 +694,7 @@ public final class InMemoryStore implements Store {
     public T update(UnaryOperator<T> fn) {
       Objects.requireNonNull(fn, "fn");
       Object next = write(fn, true);
-      return next == DETACHED ? onLiveState(cell -> (T) cell.write(fn, false)) : (T) next;
+      return next == DELETED ? onLiveState(cell -> (T) cell.write(fn, false)) : (T) next;
     }
 
     // The adders: one compare-and-set of a new box on the fast path; anything unusual (listeners,
@@ -651,22 +747,20 @@ public final class InMemoryStore implements Store {
       return (Double) update(v -> (T) (Double) (StateValues.requireValue((Double) v, this) + delta));
     }
 
+    @Override
     @SuppressWarnings("unchecked")
     void overwrite(Object newValue) {
       write(old -> (T) newValue, false);
     }
 
-    /**
-     * Replaces the value with {@code fn} applied to it: lock-free unless observed. Returns the new
-     * value, or {@link #DETACHED} if the cell was deleted (and nothing was written). Without
-     * {@code deliver}, the caller calls {@link #deliver()} once it holds no lock.
-     */
+    // Lock-free unless observed.
+    @Override
     @SuppressWarnings("unchecked")
-    private Object write(UnaryOperator<T> fn, boolean deliver) {
+    Object write(UnaryOperator<T> fn, boolean deliver) {
       while (true) {
         Object current = value;
         if (current == DETACHED) {
-          return DETACHED;
+          return DELETED;
         }
         if (current instanceof Observed) {
           Object next = writeObserved(fn);
@@ -737,7 +831,7 @@ public final class InMemoryStore implements Store {
       }
     }
 
-    /** Boxes the value so that writes take the lock and tell listeners (its scope got a listener). */
+    @Override
     synchronized void observe() {
       while (true) {
         Object current = value;
@@ -748,17 +842,14 @@ public final class InMemoryStore implements Store {
       }
     }
 
-    /** Unboxes the value once neither the state nor its scope has listeners. */
+    @Override
     synchronized void unobserveIfUnwatched() {
       if (value instanceof Observed box && box.listeners.length == 0 && scope.listeners.length == 0) {
         VALUE.setVolatile(this, box.value); // writes of boxes hold this lock: no race
       }
     }
 
-    /**
-     * Marks the cell deleted and queues the deletion for its listeners, who are then forgotten; returns
-     * false if it already was deleted. Call {@link #deliver()} after releasing the scope's lock.
-     */
+    @Override
     synchronized boolean detach() {
       Object old = VALUE.getAndSet(this, DETACHED);
       if (old == DETACHED) {
@@ -775,55 +866,223 @@ public final class InMemoryStore implements Store {
       return true;
     }
 
-    void deliver() {
-      queue(id()).deliver();
-    }
-
-    private ChangeQueue queue(StateId id) {
-      return scope.store.changeQueue(id);
-    }
-
-    /** Checks that {@code declared} agrees with the declaration the state has; adopts it if none. */
-    void checkDeclaration(StateDeclaration<?> declared) {
-      if (declared == null) {
-        return;
-      }
-      while (true) {
-        StateDeclaration<?> existing = declaration;
-        if (existing == declared) {
-          return;
-        }
-        if (existing != null) {
-          if (!existing.type().equals(declared.type())) {
-            throw new StateTypeException(id(), existing, declared);
-          }
-          return;
-        }
-        Object current = get();
-        if (current != null && !declared.type().accepts(current)) {
-          throw new StateTypeException(id(), current, declared);
-        }
-        if (DECLARATION.compareAndSet(this, null, declared)) {
-          return;
-        }
-      }
-    }
-
-    /**
-     * Applies {@code action} to the state's live cell (this one was deleted), recreated from the initial
-     * value if need be, with no deletion in between.
-     */
-    @SuppressWarnings("unchecked")
-    private <R> R onLiveState(Function<Cell<T>, R> action) {
-      return scope.store.withLiveCell(scope.name, key, initial, declaration,
-          (cell, created) -> action.apply((Cell<T>) cell));
-    }
-
     @Override
     public String toString() {
       Object current = value;
       return id() + "=" + (current == DETACHED ? "<deleted>"
           : current instanceof Observed observed ? observed.value : current);
+    }
+  }
+
+  /**
+   * A state declared {@code int}: the value and the state's mode share one {@code long} word, so that an
+   * add is a single compare-and-set that allocates nothing, and a mode change (a listener arriving,
+   * deletion) makes every lock-free write that read the old word fail and look again, exactly as the
+   * observed box does for {@link ObjectCell}. An {@code int} state cannot hold {@code null}.
+   */
+  private static final class IntCell extends Cell<Integer> {
+    private static final long VALUE_BITS = 0xFFFF_FFFFL;
+    private static final long OBSERVED = 1L << 32;
+    private static final long DETACHED = 2L << 32;
+    private static final VarHandle WORD;
+
+    static {
+      try {
+        WORD = MethodHandles.lookup().findVarHandle(IntCell.class, "word", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    @SuppressWarnings("unused") // accessed through WORD
+    private volatile long word;
+    /** Listeners of this state; guarded by the monitor. */
+    private Registration[] listeners = Registration.NONE;
+
+    IntCell(Scope scope, String key, int initial, StateDeclaration<?> declaration, boolean observed) {
+      super(scope, key, initial, declaration);
+      this.word = (initial & VALUE_BITS) | (observed ? OBSERVED : 0);
+    }
+
+    private static int value(long word) {
+      return (int) word;
+    }
+
+    private static long mode(long word) {
+      return word & ~VALUE_BITS;
+    }
+
+    private static long with(long word, int value) {
+      return mode(word) | (value & VALUE_BITS);
+    }
+
+    @Override
+    public Integer get() {
+      long current = word;
+      return mode(current) == DETACHED ? onLiveState(cell -> cell.get()) : value(current);
+    }
+
+    @Override
+    public void set(Integer newValue) {
+      requireValue(newValue);
+      if (write(old -> newValue, true) == DELETED) {
+        onLiveState(cell -> cell.write(old -> newValue, false));
+      }
+    }
+
+    @Override
+    public Integer update(UnaryOperator<Integer> fn) {
+      Objects.requireNonNull(fn, "fn");
+      Object next = write(fn, true);
+      return next == DELETED ? (Integer) onLiveState(cell -> cell.write(fn, false)) : (Integer) next;
+    }
+
+    @Override
+    public int addInt(int delta) {
+      while (true) {
+        long current = word;
+        if (mode(current) != 0) {
+          return update(v -> v + delta); // observed or deleted: the general path
+        }
+        int next = value(current) + delta;
+        if (WORD.compareAndSet(this, current, with(current, next))) {
+          return next;
+        }
+      }
+    }
+
+    @Override
+    public long addLong(long delta) {
+      throw new ClassCastException("state " + id() + " holds an int, not a long");
+    }
+
+    @Override
+    public double addDouble(double delta) {
+      throw new ClassCastException("state " + id() + " holds an int, not a double");
+    }
+
+    @Override
+    void overwrite(Object newValue) {
+      Integer value = requireValue((Integer) newValue);
+      write(old -> value, false);
+    }
+
+    @Override
+    Object write(UnaryOperator<Integer> fn, boolean deliver) {
+      while (true) {
+        long current = word;
+        long mode = mode(current);
+        if (mode == DETACHED) {
+          return DELETED;
+        }
+        if (mode == OBSERVED) {
+          Object next = writeObserved(fn);
+          if (next != DELETED) {
+            if (deliver) {
+              deliver();
+            }
+            return next;
+          }
+          continue; // no longer observed, or deleted: look again
+        }
+        int next = requireValue(fn.apply(value(current)));
+        if (WORD.compareAndSet(this, current, with(current, next))) {
+          return next;
+        }
+      }
+    }
+
+    /** Writes an observed value under the lock and queues the change; DELETED if no longer observed. */
+    private synchronized Object writeObserved(UnaryOperator<Integer> fn) {
+      while (true) {
+        long current = word;
+        if (mode(current) != OBSERVED) {
+          return DELETED;
+        }
+        int old = value(current);
+        int next = requireValue(fn.apply(old));
+        if (WORD.compareAndSet(this, current, with(current, next))) {
+          StateId id = id();
+          queue(id).offer(new StateChange<>(id, old, next, false), Registration.concat(listeners, scope.listeners));
+          return next;
+        }
+      }
+    }
+
+    @Override
+    public Subscription subscribe(StateListener<? super Integer> listener) {
+      Objects.requireNonNull(listener, "listener");
+      synchronized (this) {
+        if (mode(word) != DETACHED) {
+          Registration registration = new Registration(listener, this::unsubscribe);
+          listeners = Registration.append(listeners, registration);
+          setMode(OBSERVED);
+          return registration;
+        }
+      }
+      return onLiveState(cell -> cell.subscribe(listener));
+    }
+
+    private synchronized void unsubscribe(Registration registration) {
+      listeners = Registration.remove(listeners, registration);
+      unobserveIfUnwatched();
+    }
+
+    @Override
+    synchronized void observe() {
+      setMode(OBSERVED);
+    }
+
+    @Override
+    synchronized void unobserveIfUnwatched() {
+      if (listeners.length == 0 && scope.listeners.length == 0) {
+        setMode(0);
+      }
+    }
+
+    /** Changes the mode (not of a deleted cell); the caller holds the monitor. */
+    private void setMode(long mode) {
+      while (true) {
+        long current = word;
+        if (mode(current) == DETACHED || mode(current) == mode
+            || WORD.compareAndSet(this, current, mode | (current & VALUE_BITS))) {
+          return;
+        }
+      }
+    }
+
+    @Override
+    synchronized boolean detach() {
+      long old;
+      do {
+        old = word;
+        if (mode(old) == DETACHED) {
+          return false;
+        }
+      } while (!WORD.compareAndSet(this, old, DETACHED | (old & VALUE_BITS)));
+      if (mode(old) == OBSERVED) {
+        StateId id = id();
+        queue(id).offer(new StateChange<>(id, value(old), null, true),
+            Registration.concat(listeners, scope.listeners));
+        for (Registration registration : listeners) {
+          registration.retire();
+        }
+        listeners = Registration.NONE;
+      }
+      return true;
+    }
+
+    private Integer requireValue(Integer value) {
+      if (value == null) {
+        throw new StateException("state " + id() + " is declared int and cannot hold null");
+      }
+      return value;
+    }
+
+    @Override
+    public String toString() {
+      long current = word;
+      return id() + "=" + (mode(current) == DETACHED ? "<deleted>" : String.valueOf(value(current)));
     }
   }
 }

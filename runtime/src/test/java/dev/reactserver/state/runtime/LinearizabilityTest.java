@@ -12,51 +12,65 @@ import org.junit.jupiter.api.Test;
  * Lincheck explores concurrent runs of these operations and checks that every outcome is one that some
  * sequential order of the same operations would give: the in-memory store is linearizable. Each
  * operation is one call of the API. Handles to both states are bound up front, as generated accessors
- * hold them; one scope of two keys keeps collisions (and handles whose state was deleted) frequent.
+ * hold them; one scope of two keys keeps collisions (and handles whose state was deleted) frequent. One
+ * state is a declared {@code int} (the store keeps it in a primitive word), the other a {@code Long}.
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:1")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class LinearizabilityTest {
 
-  private final InMemoryStore store =
-      new InMemoryStore(StoreOptions.builder().noIdleClientTimeout().build());
   private static final String SCOPE = "shop";
   private static final List<StateId> IDS = List.of(StateId.of(SCOPE, "a"), StateId.of(SCOPE, "b"));
+  /** State "a" is a declared int (a primitive cell); "b" an undeclared Long (a general cell). */
+  private static final StateDeclaration<Integer> A =
+      StateDeclaration.of("lincheck.Counter", "a", "a", SCOPE, StateType.of(int.class));
 
-  private final List<StateRef<Long>> handles =
-      List.of(store.getState(0L, IDS.get(0)), store.getState(0L, IDS.get(1)));
+  private final InMemoryStore store =
+      new InMemoryStore(StoreOptions.builder().noIdleClientTimeout().build());
+  private final StateRef<Integer> a = store.getState(0, IDS.get(0), A);
+  private final StateRef<Long> b = store.getState(0L, IDS.get(1));
 
   @Operation
   public long get(@Param(name = "key") int key) {
-    return handles.get(key).get();
+    return key == 0 ? a.get() : b.get();
   }
 
   @Operation
-  public void set(@Param(name = "key") int key,
-      @Param(name = "value") int value) {
-    handles.get(key).set((long) value);
+  public void set(@Param(name = "key") int key, @Param(name = "value") int value) {
+    if (key == 0) {
+      a.set(value);
+    } else {
+      b.set((long) value);
+    }
   }
 
   /** Not commutative, so that a lost or reordered update shows. */
   @Operation
   public long update(@Param(name = "key") int key) {
-    return handles.get(key).update(v -> v * 3 + 1);
+    return key == 0 ? a.update(v -> v * 3 + 1) : b.update(v -> v * 3 + 1);
   }
 
   @Operation
   public long increment(@Param(name = "key") int key) {
-    return StateValues.addLong(handles.get(key), 1);
+    return key == 0 ? StateValues.addInt(a, 1) : StateValues.addLong(b, 1);
   }
 
   @Operation
   public void bind(@Param(name = "key") int key) {
-    store.getState(0L, IDS.get(key));
+    if (key == 0) {
+      store.getState(0, IDS.get(0), A);
+    } else {
+      store.getState(0L, IDS.get(1));
+    }
   }
 
   @Operation
-  public void create(@Param(name = "key") int key,
-      @Param(name = "value") int value) {
-    store.createState((long) value, IDS.get(key));
+  public void create(@Param(name = "key") int key, @Param(name = "value") int value) {
+    if (key == 0) {
+      store.createState(value, IDS.get(0));
+    } else {
+      store.createState((long) value, IDS.get(1));
+    }
   }
 
   @Operation

@@ -29,6 +29,8 @@ class StressTest {
   private static final StateId COUNTER = StateId.of(SCOPE, "counter");
   private static final StateId LATEST = StateId.of(SCOPE, "latest");
   private static final StateId FLAKY = StateId.of(SCOPE, "flaky");
+  private static final StateDeclaration<Integer> HITS =
+      StateDeclaration.of("stress.Page", "hits", "hits", SCOPE, StateType.of(int.class));
 
   @ParameterizedTest(name = "listeners on {0}")
   @ValueSource(strings = {"the writing thread", "an executor"})
@@ -42,13 +44,16 @@ class StressTest {
     StateRef<Long> counter = store.getState(0L, COUNTER);
     StateRef<Long> latest = store.getState(0L, LATEST);
     StateRef<Long> flaky = store.getState(0L, FLAKY);
+    StateRef<Integer> hits = store.getState(0, StateId.of(SCOPE, "hits"), HITS); // a primitive cell
 
     ChangeLog scopeLog = new ChangeLog();
     ChangeLog counterLog = new ChangeLog();
     ChangeLog latestLog = new ChangeLog();
+    ChangeLog hitsLog = new ChangeLog();
     store.subscribe(SCOPE, scopeLog::record);
     counter.subscribe(counterLog::record);
     latest.subscribe(latestLog::record);
+    hits.subscribe(hitsLog::record);
 
     AtomicLong counterWrites = new AtomicLong();
     AtomicLong latestWrites = new AtomicLong();
@@ -63,7 +68,10 @@ class StressTest {
         start.await();
         for (int i = 0; i < PER_THREAD; i++) {
           switch (i % 4) {
-            case 0 -> StateValues.addLong(counter, 1);
+            case 0 -> {
+              StateValues.addLong(counter, 1);
+              StateValues.addInt(hits, 1);
+            }
             case 1 -> counter.update(v -> v + 1);
             case 2 -> latest.set(thread * PER_THREAD + i);
             default -> {
@@ -94,6 +102,8 @@ class StressTest {
     assertThat(listenerPool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
 
     assertThat(counter.get()).isEqualTo((long) THREADS * PER_THREAD / 2);
+    assertThat(hits.get()).isEqualTo(THREADS * PER_THREAD / 4);
+    assertThat(hitsLog.count(hits.id())).isEqualTo(THREADS * PER_THREAD / 4);
     assertThat(counterLog.count(COUNTER)).isEqualTo(counterWrites.get());
     assertThat(scopeLog.count(COUNTER)).isEqualTo(counterWrites.get());
     assertThat(latestLog.count(LATEST)).isEqualTo(latestWrites.get());
@@ -102,7 +112,7 @@ class StressTest {
     assertThat(scopeLog.lastValue(COUNTER)).isEqualTo(counter.get());
     assertThat(scopeLog.lastValue(LATEST)).isEqualTo(latest.get());
     assertThat(scopeLog.lastValue(FLAKY)).isEqualTo(store.hasState(FLAKY) ? flaky.get() : null);
-    for (ChangeLog log : List.of(scopeLog, counterLog, latestLog)) {
+    for (ChangeLog log : List.of(scopeLog, counterLog, latestLog, hitsLog)) {
       assertWithMessage("changes out of order").that(log.outOfOrder).isEmpty();
     }
   }
@@ -115,8 +125,8 @@ class StressTest {
     final List<String> outOfOrder = new ArrayList<>();
 
     void record(StateChange<?> change) {
-      Long old = (Long) change.oldValue();
-      Long next = (Long) change.newValue();
+      Long old = change.oldValue() == null ? null : ((Number) change.oldValue()).longValue();
+      Long next = change.newValue() == null ? null : ((Number) change.newValue()).longValue();
       last.compute(change.id(), (id, previous) -> {
         Long expectedOld = previous == null ? Long.valueOf(0L) : previous.value == null ? Long.valueOf(0L) : previous.value;
         if (!expectedOld.equals(old)) {
