@@ -41,10 +41,11 @@ public class AtomicBenchmark {
     reference = new AtomicReference<>(0);
   }
 
+  /** An {@code int} state: the store keeps declared {@code int}s in a primitive word. */
   @Benchmark
   @Threads(1)
-  public long incrementBound1Thread() {
-    return states.incrementVisits(1);
+  public int incrementBound1Thread() {
+    return states.incrementCount(1);
   }
 
   @Benchmark
@@ -55,14 +56,27 @@ public class AtomicBenchmark {
 
   @Benchmark
   @Threads(2)
-  public long incrementBound2Threads() {
-    return states.incrementVisits(1);
+  public int incrementBound2Threads() {
+    return states.incrementCount(1);
   }
 
   @Benchmark
   @Threads(2)
   public long incrementAtomicLong2Threads() {
     return atomicLong.incrementAndGet();
+  }
+
+  /** A {@code long} state: a new box per add. */
+  @Benchmark
+  @Threads(1)
+  public long incrementBoundLong1Thread() {
+    return states.incrementVisits(1);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public long incrementBoundLong2Threads() {
+    return states.incrementVisits(1);
   }
 
   @Benchmark

@@ -74,9 +74,13 @@ public final class BenchmarkSuite {
           "`AtomicReference.set` (limit)", 2.0);
       higherIsBetterSpeedup("bound `setX(v)`", "AccessorBenchmark.setBound", "AccessorBenchmark.setSeedMap",
           "seed `map.put(scope + \":\" + key, v)`", 5.0);
-      throughput("`incrementX(1)`, 1 thread", "AtomicBenchmark.incrementBound1Thread",
+      throughput("`incrementX(1)` on an `int`, 1 thread", "AtomicBenchmark.incrementBound1Thread",
           "AtomicBenchmark.incrementAtomicLong1Thread", "`AtomicLong.incrementAndGet()`", 0.5);
-      throughput("`incrementX(1)`, 2 threads", "AtomicBenchmark.incrementBound2Threads",
+      throughput("`incrementX(1)` on an `int`, 2 threads", "AtomicBenchmark.incrementBound2Threads",
+          "AtomicBenchmark.incrementAtomicLong2Threads", "`AtomicLong.incrementAndGet()`", 0.5);
+      throughput("`incrementX(1)` on a `long`, 1 thread", "AtomicBenchmark.incrementBoundLong1Thread",
+          "AtomicBenchmark.incrementAtomicLong1Thread", "`AtomicLong.incrementAndGet()`", 0.5);
+      throughput("`incrementX(1)` on a `long`, 2 threads", "AtomicBenchmark.incrementBoundLong2Threads",
           "AtomicBenchmark.incrementAtomicLong2Threads", "`AtomicLong.incrementAndGet()`", 0.5);
       throughput("`updateX(fn)`, 2 threads", "AtomicBenchmark.updateBound2Threads",
           "AtomicBenchmark.updateAtomicReference2Threads", "`AtomicReference.updateAndGet`", 0.7);
