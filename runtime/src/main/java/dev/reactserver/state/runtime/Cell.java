@@ -1,0 +1,125 @@
+package dev.reactserver.state.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * One state: its scope, key, initial value and declaration. Subclasses keep the value: {@link ObjectCell}
+ * any value, {@link IntCell} a declared {@code int} in a primitive word. After deletion a cell is
+ * detached and forwards every operation to the state's live cell, recreated from {@link #initial} if
+ * need be.
+ */
+abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
+  /** What {@link #write} returns for a deleted cell. */
+  static final Object DELETED = new Object();
+  private static final VarHandle DECLARATION;
+
+  static {
+    try {
+      DECLARATION = MethodHandles.lookup().findVarHandle(Cell.class, "declaration", StateDeclaration.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Scope scope;
+  final String key;
+  final T initial;
+  /** The declaration the state was created or first bound with; null if none yet. */
+  private volatile StateDeclaration<?> declaration;
+
+  @SuppressWarnings("unchecked")
+  Cell(Scope scope, String key, Object initial, StateDeclaration<?> declaration) {
+    this.scope = scope;
+    this.key = key;
+    this.initial = (T) initial;
+    this.declaration = declaration;
+  }
+
+  /** A cell for a new state: a primitive one for a declared {@code int}. */
+  static Cell<?> create(Scope scope, String key, Object initial, StateDeclaration<?> declaration,
+      boolean observed) {
+    if (declaration != null && declaration.type().type() == int.class && initial instanceof Integer) {
+      return new IntCell(scope, key, (Integer) initial, declaration, observed);
+    }
+    return new ObjectCell<>(scope, key, initial, declaration, observed);
+  }
+
+  @Override
+  public StateId id() {
+    return new StateId(scope.name, key);
+  }
+
+  @Override
+  public String key() {
+    return key;
+  }
+
+  /** Replaces the value (an overwriting createState); listeners are told by {@link #deliver()}. */
+  abstract void overwrite(Object newValue);
+
+  /**
+   * Replaces the value with {@code fn} applied to it and returns the new value, or {@link #DELETED} if
+   * the cell was deleted (and nothing was written). Without {@code deliver}, the caller calls
+   * {@link #deliver()} once it holds no lock.
+   */
+  abstract Object write(UnaryOperator<T> fn, boolean deliver);
+
+  /** Marks the state observed: its scope got a listener. */
+  abstract void observe();
+
+  /** Marks the state unobserved once neither it nor its scope has listeners. */
+  abstract void unobserveIfUnwatched();
+
+  /**
+   * Marks the cell deleted and queues the deletion for its listeners, who are then forgotten; returns
+   * false if it already was deleted. Call {@link #deliver()} after releasing the scope's lock.
+   */
+  abstract boolean detach();
+
+  void deliver() {
+    queue(id()).deliver();
+  }
+
+  ChangeQueue queue(StateId id) {
+    return scope.store.changeQueue(id);
+  }
+
+  /** Checks that {@code declared} agrees with the declaration the state has; adopts it if none. */
+  void checkDeclaration(StateDeclaration<?> declared) {
+    if (declared == null) {
+      return;
+    }
+    while (true) {
+      StateDeclaration<?> existing = declaration;
+      if (existing == declared) {
+        return;
+      }
+      if (existing != null) {
+        if (!existing.type().equals(declared.type())) {
+          throw new StateTypeException(id(), existing, declared);
+        }
+        return;
+      }
+      Object current = get();
+      if (current != null && !declared.type().accepts(current)) {
+        throw new StateTypeException(id(), current, declared);
+      }
+      if (DECLARATION.compareAndSet(this, null, declared)) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Applies {@code action} to the state's live cell (this one was deleted), recreated from the initial
+   * value if need be, with no deletion in between.
+   */
+  @SuppressWarnings("unchecked")
+  <R> R onLiveState(Function<Cell<T>, R> action) {
+    return scope.store.withLiveCell(scope.name, key, initial, declaration,
+        (cell, created) -> action.apply((Cell<T>) cell));
+  }
+}
