@@ -48,6 +48,8 @@ public class CompileBenchmark {
   private Path root;
   private List<Path> stateSources;
   private List<Path> autoValueSources;
+  /** The components and the accessors our processor generates for them, for a compile without it. */
+  private List<Path> stateAndGeneratedSources;
 
   @Setup(Level.Trial)
   public void writeSources() throws IOException {
@@ -90,6 +92,17 @@ public class CompileBenchmark {
           }
           """.formatted(i)));
     }
+    generateAccessors();
+  }
+
+  /** Generates the accessors once, so that their compile cost can be measured apart from the processor's. */
+  private void generateAccessors() throws IOException {
+    Path out = Files.createTempDirectory(root, "generated");
+    compile(stateSources, List.of(new StateProcessor()), "generate", out);
+    stateAndGeneratedSources = new ArrayList<>(stateSources);
+    try (Stream<Path> paths = Files.walk(out)) {
+      paths.filter(path -> path.toString().endsWith(".java")).forEach(stateAndGeneratedSources::add);
+    }
   }
 
   @TearDown(Level.Trial)
@@ -114,8 +127,18 @@ public class CompileBenchmark {
     return compile(stateSources, List.of(), "plain");
   }
 
+  /** The components with their generated accessors as plain sources: javac's share of our compile. */
+  @Benchmark
+  public boolean compileGeneratedAccessorsWithoutProcessor() throws IOException {
+    return compile(stateAndGeneratedSources, List.of(), "generated-only");
+  }
+
   private boolean compile(List<Path> sources, List<Processor> processors, String name) throws IOException {
-    Path out = Files.createTempDirectory(root, name);
+    return compile(sources, processors, name, Files.createTempDirectory(root, name));
+  }
+
+  private boolean compile(List<Path> sources, List<Processor> processors, String name, Path out)
+      throws IOException {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
