@@ -1,0 +1,384 @@
+package dev.reactserver.state.tck;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.reactserver.state.runtime.StateChange;
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateTypeException;
+import dev.reactserver.state.runtime.StateValues;
+import dev.reactserver.state.runtime.Store;
+import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, whatever keeps its states: extend this class, return a fresh, empty
+ * store from {@link #newStore()}, and every test here runs against it. Stores whose listeners are told
+ * asynchronously (another node, a pub/sub channel) pass too: listener assertions wait up to
+ * {@link #deliveryTimeout()}.
+ */
+public abstract class StoreConformanceTest {
+
+  private static final StateDeclaration<Integer> COUNT =
+      StateDeclaration.of("tck.Counter", "count", "count", "lobby", StateType.of(int.class));
+  private static final StateDeclaration<Integer> BOXED_COUNT =
+      StateDeclaration.of("tck.Board", "count", "count", "lobby", StateType.of(Integer.class));
+  private static final StateDeclaration<String> TEXT_COUNT =
+      StateDeclaration.of("tck.Banner", "text", "count", "lobby", StateType.of(String.class));
+  private static final StateDeclaration<Integer> ITEMS =
+      StateDeclaration.of("tck.Cart", "items", "items", "$client", StateType.of(int.class));
+  private static final StateDeclaration<String> NOTE =
+      StateDeclaration.of("tck.Cart", "note", "note", "cart.$client", StateType.of(String.class));
+  private static final StateDeclaration<String> DRAFT =
+      StateDeclaration.of("tck.Cart", "draft", "draft", "$user.$client", StateType.of(String.class));
+  private static final StateDeclaration<Integer> POINTS =
+      StateDeclaration.of("tck.Cart", "points", "points", "$user", StateType.of(int.class));
+  private static final StateDeclaration<Double> TOTAL =
+      StateDeclaration.of("tck.Cart", "total", "total", "$component", StateType.of(double.class));
+
+  /** The store under test, fresh and empty for each test. */
+  protected Store store;
+
+  /** Returns a new, empty store. */
+  protected abstract Store newStore();
+
+  /** Releases what {@link #newStore()} opened; by default nothing. */
+  protected void dispose(Store store) {}
+
+  /** How long a listener may take to be told of a change. */
+  protected Duration deliveryTimeout() {
+    return Duration.ofSeconds(5);
+  }
+
+  @BeforeEach
+  void createStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void disposeStore() {
+    dispose(store);
+  }
+
+  // ---- the state SPI ----
+
+  @Test
+  void getStateCreatesOnceThenFindsTheSameState() {
+    StateId id = StateId.of("shop", "visits");
+
+    StateRef<Long> first = store.getState(1L, id);
+    first.set(5L);
+    StateRef<Long> second = store.getState(99L, id);
+
+    assertThat(second.get()).isEqualTo(5L);
+    assertThat(second.id()).isEqualTo(id);
+    assertThat(store.hasState(id)).isTrue();
+  }
+
+  @Test
+  void createStateCreatesOrOverwrites() {
+    StateId id = StateId.of("shop", "title");
+
+    store.createState("new", id);
+    assertThat(store.getState("ignored", id).get()).isEqualTo("new");
+    store.createState("again", id);
+
+    assertThat(store.getState("ignored", id).get()).isEqualTo("again");
+  }
+
+  @Test
+  void deleteStateReportsWhetherItExisted() {
+    StateId id = StateId.of("shop", "visits");
+    store.getState(0L, id);
+
+    assertThat(store.deleteState(id)).isTrue();
+    assertThat(store.deleteState(id)).isFalse();
+    assertThat(store.hasState(id)).isFalse();
+  }
+
+  @Test
+  void statesInIsASortedSnapshotOfOneScope() {
+    store.getState(2, StateId.of("lobby", "b"));
+    store.getState(1, StateId.of("lobby", "a"));
+    store.getState(3, StateId.of("other", "c"));
+
+    var lobby = store.statesIn("lobby");
+    store.getState(4, StateId.of("lobby", "d"));
+
+    assertThat(lobby.keySet()).containsExactly("a", "b").inOrder();
+    assertThat(lobby.get("a").get()).isEqualTo(1);
+    assertThat(store.statesIn("nobody")).isEmpty();
+    assertThat(store.states().keySet()).containsExactly(StateId.of("lobby", "a"), StateId.of("lobby", "b"),
+        StateId.of("lobby", "d"), StateId.of("other", "c")).inOrder();
+  }
+
+  @Test
+  void deleteScopeDeletesThatScopeOnlyAndCounts() {
+    store.getState(1, StateId.of("lobby", "a"));
+    store.getState(2, StateId.of("lobby", "b"));
+    store.getState(3, StateId.of("lobby2", "a"));
+
+    assertThat(store.deleteScope("lobby")).isEqualTo(2);
+    assertThat(store.deleteScope("lobby")).isEqualTo(0);
+
+    assertThat(store.states().keySet()).containsExactly(StateId.of("lobby2", "a"));
+  }
+
+  @Test
+  void aHandleWhoseStateWasDeletedStartsAgainFromItsInitialValue() {
+    StateId id = StateId.of("lobby", "a");
+    StateRef<Integer> handle = store.getState(7, id);
+    handle.set(8);
+
+    store.deleteScope("lobby");
+
+    assertThat(handle.get()).isEqualTo(7);
+    assertThat(store.hasState(id)).isTrue();
+  }
+
+  @Test
+  void scopesAndKeysWithSeparatorsStayDistinct() {
+    List<StateId> ids = List.of(StateId.of("a:b", "c"), StateId.of("a", "b:c"), StateId.of("a\\", ":b"),
+        StateId.of("a", "\\:b"), StateId.of("", ""), StateId.of("é😀", "$client(x)"));
+    for (int i = 0; i < ids.size(); i++) {
+      store.getState(i, ids.get(i));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(store.getState(-1, ids.get(i)).get()).isEqualTo(i);
+    }
+    assertThat(store.states()).hasSize(ids.size());
+  }
+
+  @Test
+  void nullArgumentsAreRejected() {
+    assertThrows(NullPointerException.class, () -> store.getState(0, null));
+    assertThrows(NullPointerException.class, () -> store.statesIn(null));
+    assertThrows(NullPointerException.class, () -> store.deleteScope(null));
+    assertThrows(NullPointerException.class, () -> store.subscribe("lobby", null));
+    assertThrows(NullPointerException.class, () -> store.getState(0, StateId.of("a", "b")).update(null));
+  }
+
+  // ---- atomic writes ----
+
+  @Test
+  void updatesAndIncrementsFromFourThreadsLoseNothing() throws Exception {
+    StateRef<Long> visits = store.getState(0L, StateId.of("shop", "visits"));
+    StateRef<Integer> count = StateContext.of(store).bind(COUNT, 0);
+    int threads = 4;
+    int perThread = 2_500;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CyclicBarrier start = new CyclicBarrier(threads);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perThread; i++) {
+            StateValues.addLong(visits, 1);
+            visits.update(v -> v + 2);
+            StateValues.addInt(count, 1);
+            count.update(v -> v + 2);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> future : done) {
+        future.get(1, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(visits.get()).isEqualTo(3L * threads * perThread);
+    assertThat(count.get()).isEqualTo(3 * threads * perThread);
+  }
+
+  // ---- subscriptions ----
+
+  @Test
+  void stateListenerHearsEveryWriteInOrderAndTheDeletionLast() {
+    StateId id = StateId.of("lobby", "count");
+    StateRef<Long> ref = store.getState(0L, id);
+    List<StateChange<Long>> changes = new CopyOnWriteArrayList<>();
+    Subscription subscription = ref.subscribe(changes::add);
+
+    ref.set(1L);
+    ref.update(v -> v + 10);
+    StateValues.addLong(ref, 100);
+    store.createState(5L, id);
+    store.deleteState(id);
+
+    awaitSize(changes, 5);
+    assertThat(changes).containsExactly(
+        new StateChange<>(id, 0L, 1L, false),
+        new StateChange<>(id, 1L, 11L, false),
+        new StateChange<>(id, 11L, 111L, false),
+        new StateChange<>(id, 111L, 5L, false),
+        new StateChange<>(id, 5L, null, true)).inOrder();
+    assertThat(subscription.isActive()).isFalse();
+  }
+
+  @Test
+  void scopeListenerHearsStatesCreatedLaterButNotCreationItself() {
+    List<StateChange<Object>> changes = new CopyOnWriteArrayList<>();
+    store.subscribe("lobby", changes::add);
+
+    StateRef<String> title = store.getState("", StateId.of("lobby", "title"));
+    title.set("open");
+    store.getState(0, StateId.of("elsewhere", "title")).set(1);
+
+    awaitSize(changes, 1);
+    assertThat(changes).containsExactly(new StateChange<>(StateId.of("lobby", "title"), "", "open", false));
+  }
+
+  @Test
+  void closedSubscriptionHearsNothingMore() throws InterruptedException {
+    StateRef<Integer> ref = store.getState(0, StateId.of("lobby", "count"));
+    List<StateChange<Integer>> changes = new CopyOnWriteArrayList<>();
+    Subscription subscription = ref.subscribe(changes::add);
+    ref.set(1);
+    awaitSize(changes, 1);
+
+    subscription.close();
+    ref.set(2);
+
+    assertThat(subscription.isActive()).isFalse();
+    Thread.sleep(50);
+    assertThat(changes).hasSize(1);
+  }
+
+  @Test
+  void aThrowingListenerFailsNeitherTheWriteNorOtherListeners() {
+    StateRef<Integer> ref = store.getState(0, StateId.of("lobby", "count"));
+    ref.subscribe(change -> {
+      throw new IllegalStateException("a listener's bug (expected by the test)");
+    });
+    List<StateChange<Integer>> changes = new CopyOnWriteArrayList<>();
+    ref.subscribe(changes::add);
+
+    ref.set(1);
+
+    assertThat(ref.get()).isEqualTo(1);
+    awaitSize(changes, 1);
+  }
+
+  // ---- lifecycle ----
+
+  @Test
+  void endClientRemovesItsPlainAndCompositeScopesAndNothingElse() {
+    StateContext ada = StateContext.of(store).withClient("c1").withUser("ada").forComponent("cart#1");
+    StateContext bob = StateContext.of(store).withClient("c2").withUser("bob").forComponent("cart#1");
+    bindAll(ada);
+    bindAll(bob);
+
+    assertThat(store.endClient("c1")).isEqualTo(3);
+    assertThat(store.endClient("c1")).isEqualTo(0);
+
+    assertThat(store.states().keySet()).containsExactly(
+        StateId.of(bob.resolveScope("$client"), "items"),
+        StateId.of(bob.resolveScope("$component"), "total"),
+        StateId.of(ada.resolveScope("$user"), "points"),
+        StateId.of(bob.resolveScope("$user"), "points"),
+        StateId.of(bob.resolveScope("$user.$client"), "draft"),
+        StateId.of(bob.resolveScope("cart.$client"), "note"));
+  }
+
+  @Test
+  void endUserAndEndComponentRemoveTheirScopes() {
+    StateContext ctx = StateContext.of(store).withClient("c1").withUser("ada").forComponent("cart#1");
+    bindAll(ctx);
+
+    assertThat(store.endUser("ada")).isEqualTo(2);
+    assertThat(store.endComponent("cart#1")).isEqualTo(1);
+    assertThat(store.endComponent("never-bound")).isEqualTo(0);
+
+    assertThat(store.states().keySet()).containsExactly(
+        StateId.of(ctx.resolveScope("$client"), "items"), StateId.of(ctx.resolveScope("cart.$client"), "note"));
+  }
+
+  @Test
+  void endingAClientEndsTheSubscriptionsOfItsStates() {
+    StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 0);
+    List<StateChange<Integer>> changes = new CopyOnWriteArrayList<>();
+    Subscription subscription = items.subscribe(changes::add);
+
+    store.endClient("c1");
+
+    awaitSize(changes, 1);
+    assertThat(changes.get(0).deleted()).isTrue();
+    assertThat(subscription.isActive()).isFalse();
+  }
+
+  @Test
+  void emptyIdsAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> store.endClient(""));
+    assertThrows(IllegalArgumentException.class, () -> store.endUser(null));
+    assertThrows(IllegalArgumentException.class, () -> store.endComponent(""));
+    assertThrows(IllegalArgumentException.class, () -> store.touchClient(""));
+  }
+
+  // ---- declared types ----
+
+  @Test
+  void aSecondDeclarationWithAnotherTypeFailsNamingBoth() {
+    StateContext ctx = StateContext.of(store);
+    ctx.bind(COUNT, 0);
+
+    StateTypeException e = assertThrows(StateTypeException.class, () -> ctx.bind(TEXT_COUNT, ""));
+
+    assertThat(e).hasMessageThat().contains("tck.Counter.count (int) and tck.Banner.text (java.lang.String)");
+  }
+
+  @Test
+  void aPrimitiveAndItsBoxAreOneType() {
+    StateContext ctx = StateContext.of(store);
+    StateRef<Integer> primitive = ctx.bind(COUNT, 0);
+    StateRef<Integer> boxed = ctx.bind(BOXED_COUNT, 5);
+
+    boxed.set(3);
+
+    assertThat(primitive.get()).isEqualTo(3);
+  }
+
+  @Test
+  void genericArgumentsAreComparedToo() {
+    StateContext ctx = StateContext.of(store);
+    ctx.bind(StateDeclaration.of("tck.A", "tags", "tags", "lobby",
+        StateType.<List<String>>ofType(Types.parameterized(List.class, String.class))), List.of());
+
+    assertThrows(StateTypeException.class, () -> ctx.bind(StateDeclaration.of("tck.B", "tags", "tags", "lobby",
+        StateType.<List<Integer>>ofType(Types.parameterized(List.class, Integer.class))), List.of()));
+  }
+
+  /** Binds 6 states, 3 of them the client's (the plain, a composite and a user-and-client scope). */
+  private static void bindAll(StateContext ctx) {
+    ctx.bind(ITEMS, 0);
+    ctx.bind(NOTE, "");
+    ctx.bind(DRAFT, "");
+    ctx.bind(POINTS, 0);
+    ctx.bind(TOTAL, 0.0);
+  }
+
+  private void awaitSize(List<?> changes, int size) {
+    long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+    while (changes.size() < size && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(changes).hasSize(size);
+  }
+}
