@@ -2,7 +2,6 @@ package dev.reactserver.state.runtime;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +170,7 @@ public final class InMemoryStore implements Store {
           continue; // deleted concurrently: subscribe to its successor
         }
         Registration registration = new Registration(listener, states::unsubscribe);
-        states.listeners = Registration.append(states.listeners, registration);
+        states.listeners = CopyOnWrite.append(states.listeners, registration);
         for (Cell<?> cell : states.values()) {
           cell.observe();
         }
@@ -271,7 +270,7 @@ public final class InMemoryStore implements Store {
     scopes.remove(scope.name, scope);
     for (Scope owner : scope.owners) {
       synchronized (owner) {
-        owner.dependents = remove(owner.dependents, scope);
+        owner.dependents = CopyOnWrite.remove(owner.dependents, scope, Scope.NONE);
         if (!owner.closed && owner.isUnused()) {
           close(owner);
         }
@@ -376,7 +375,7 @@ public final class InMemoryStore implements Store {
         if (owner.closed) {
           return false;
         }
-        owner.dependents = append(owner.dependents, scope);
+        owner.dependents = CopyOnWrite.append(owner.dependents, scope);
       }
     }
     return true;
@@ -429,24 +428,6 @@ public final class InMemoryStore implements Store {
   /** The time new scopes count as seen, if idle clients are ended at all. */
   private long idleNow() {
     return idleTimeoutMillis > 0 ? clock.millis() : 0;
-  }
-
-  private static Scope[] append(Scope[] scopes, Scope added) {
-    Scope[] grown = Arrays.copyOf(scopes, scopes.length + 1);
-    grown[scopes.length] = added;
-    return grown;
-  }
-
-  private static Scope[] remove(Scope[] scopes, Scope removed) {
-    for (int i = 0; i < scopes.length; i++) {
-      if (scopes[i] == removed) {
-        Scope[] shrunk = new Scope[scopes.length - 1];
-        System.arraycopy(scopes, 0, shrunk, 0, i);
-        System.arraycopy(scopes, i + 1, shrunk, i, shrunk.length - i);
-        return shrunk.length == 0 ? Scope.NONE : shrunk;
-      }
-    }
-    return scopes;
   }
 
   @SuppressWarnings("unchecked")

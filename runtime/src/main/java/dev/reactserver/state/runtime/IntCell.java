@@ -134,7 +134,8 @@ final class IntCell extends Cell<Integer> {
       int next = requireValue(fn.apply(old));
       if (WORD.compareAndSet(this, current, with(current, next))) {
         StateId id = id();
-        queue(id).offer(new StateChange<>(id, old, next, false), Registration.concat(listeners, scope.listeners));
+        queue(id).offer(new StateChange<>(id, old, next, false),
+            CopyOnWrite.concat(listeners, scope.listeners));
         return next;
       }
     }
@@ -146,7 +147,7 @@ final class IntCell extends Cell<Integer> {
     synchronized (this) {
       if (mode(word) != DETACHED) {
         Registration registration = new Registration(listener, this::unsubscribe);
-        listeners = Registration.append(listeners, registration);
+        listeners = CopyOnWrite.append(listeners, registration);
         setMode(OBSERVED);
         return registration;
       }
@@ -155,7 +156,7 @@ final class IntCell extends Cell<Integer> {
   }
 
   private synchronized void unsubscribe(Registration registration) {
-    listeners = Registration.remove(listeners, registration);
+    listeners = CopyOnWrite.remove(listeners, registration, Registration.NONE);
     unobserveIfUnwatched();
   }
 
@@ -194,7 +195,7 @@ final class IntCell extends Cell<Integer> {
     if (mode(old) == OBSERVED) {
       StateId id = id();
       queue(id).offer(new StateChange<>(id, value(old), null, true),
-          Registration.concat(listeners, scope.listeners));
+          CopyOnWrite.concat(listeners, scope.listeners));
       for (Registration registration : listeners) {
         registration.retire();
       }

@@ -173,7 +173,7 @@ final class ObjectCell<T> extends Cell<T> {
         if (VALUE.compareAndSet(this, current, new Observed(next, observed.listeners))) {
           StateId id = id();
           queue(id).offer(new StateChange<>(id, old, next, false),
-              Registration.concat(observed.listeners, scope.listeners));
+              CopyOnWrite.concat(observed.listeners, scope.listeners));
           return next;
         }
       }
@@ -189,7 +189,7 @@ final class ObjectCell<T> extends Cell<T> {
         while (true) {
           Object current = value;
           Object observed = current instanceof Observed box
-              ? new Observed(box.value, Registration.append(box.listeners, registration))
+              ? new Observed(box.value, CopyOnWrite.append(box.listeners, registration))
               : new Observed(current, new Registration[] {registration});
           // Observed values change only under this lock; plain ones may change without it: retry.
           if (VALUE.compareAndSet(this, current, observed)) {
@@ -203,7 +203,7 @@ final class ObjectCell<T> extends Cell<T> {
 
   private synchronized void unsubscribe(Registration registration) {
     if (value instanceof Observed box) {
-      Registration[] rest = Registration.remove(box.listeners, registration);
+      Registration[] rest = CopyOnWrite.remove(box.listeners, registration, Registration.NONE);
       VALUE.setVolatile(this, rest.length == 0 && scope.listeners.length == 0
           ? box.value : new Observed(box.value, rest));
     }
@@ -236,7 +236,7 @@ final class ObjectCell<T> extends Cell<T> {
     if (old instanceof Observed observed) {
       StateId id = id();
       queue(id).offer(new StateChange<>(id, observed.value, null, true),
-          Registration.concat(observed.listeners, scope.listeners));
+          CopyOnWrite.concat(observed.listeners, scope.listeners));
       for (Registration registration : observed.listeners) {
         registration.retire();
       }

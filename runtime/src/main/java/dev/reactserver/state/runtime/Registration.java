@@ -52,34 +52,4 @@ final class Registration implements Subscription {
       unsubscribe.accept(this);
     }
   }
-
-  static Registration[] append(Registration[] registrations, Registration added) {
-    Registration[] copy = java.util.Arrays.copyOf(registrations, registrations.length + 1);
-    copy[registrations.length] = added;
-    return copy;
-  }
-
-  static Registration[] remove(Registration[] registrations, Registration removed) {
-    for (int i = 0; i < registrations.length; i++) {
-      if (registrations[i] == removed) {
-        Registration[] copy = new Registration[registrations.length - 1];
-        System.arraycopy(registrations, 0, copy, 0, i);
-        System.arraycopy(registrations, i + 1, copy, i, copy.length - i);
-        return copy;
-      }
-    }
-    return registrations;
-  }
-
-  static Registration[] concat(Registration[] first, Registration[] second) {
-    if (second.length == 0) {
-      return first;
-    }
-    if (first.length == 0) {
-      return second;
-    }
-    Registration[] both = java.util.Arrays.copyOf(first, first.length + second.length);
-    System.arraycopy(second, 0, both, first.length, second.length);
-    return both;
-  }
 }

@@ -45,7 +45,7 @@ final class Scope extends KeyedTable<Cell<?>> {
 
   void unsubscribe(Registration registration) {
     synchronized (this) {
-      listeners = Registration.remove(listeners, registration);
+      listeners = CopyOnWrite.remove(listeners, registration, Registration.NONE);
       if (listeners.length == 0) {
         for (Cell<?> cell : values()) {
           cell.unobserveIfUnwatched();
