@@ -69,19 +69,6 @@ class InMemoryStoreTest {
   }
 
   @Test
-  void statesInIsASortedSnapshotOfOneScope() {
-    store.getState(1, StateId.of("s", "b"));
-    store.getState(2, StateId.of("s", "a"));
-    store.getState(3, StateId.of("t", "a"));
-    var inS = store.statesIn("s");
-    assertThat(inS.keySet()).containsExactly("a", "b").inOrder();
-    assertThat(inS.get("a").get()).isEqualTo(2);
-    store.getState(4, StateId.of("s", "c"));
-    assertThat(inS).hasSize(2);
-    assertThat(store.statesIn("nobody")).isEmpty();
-  }
-
-  @Test
   void statesListsEveryState() {
     store.getState(1, StateId.of("s", "b"));
     store.getState(2, StateId.of("t", "a"));
