@@ -1,5 +1,6 @@
 package test;
 
+import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
@@ -134,20 +135,24 @@ public final class CartStates {
   public static CartStates bind(StateContext ctx, Cart component) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(component, "component");
-    return new CartStates(
-          ctx.bind(ITEMS, component.items),
-          ctx.bind(VISITS, component.visits),
-          ctx.bind(TOTAL, component.total),
-          ctx.bind(POINTS, component.points),
-          ctx.bind(OPEN, component.open),
-          ctx.bind(IS_GIFT, component.isGift),
-          ctx.bind(GRADE, component.grade),
-          ctx.bind(NOTE, component.note),
-          ctx.bind(WISHLIST, component.wishlist),
-          ctx.bind(PRICES, component.prices),
-          ctx.bind(SLOTS, component.slots),
-          ctx.bind(SCORES, component.scores),
-          ctx.bind(PAGES, component.pages));
+    // One batch: a store on a server creates and checks every state in one round trip.
+    StateBatch batch = ctx.batch(13);
+    CartStates states = new CartStates(
+          batch.bind(ITEMS, component.items),
+          batch.bind(VISITS, component.visits),
+          batch.bind(TOTAL, component.total),
+          batch.bind(POINTS, component.points),
+          batch.bind(OPEN, component.open),
+          batch.bind(IS_GIFT, component.isGift),
+          batch.bind(GRADE, component.grade),
+          batch.bind(NOTE, component.note),
+          batch.bind(WISHLIST, component.wishlist),
+          batch.bind(PRICES, component.prices),
+          batch.bind(SLOTS, component.slots),
+          batch.bind(SCORES, component.scores),
+          batch.bind(PAGES, component.pages));
+    batch.load();
+    return states;
   }
 
   /**

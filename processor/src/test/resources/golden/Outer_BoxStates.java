@@ -1,5 +1,6 @@
 package test;
 
+import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
@@ -47,8 +48,12 @@ public final class Outer_BoxStates<T extends Comparable<T>> {
       Outer.Box<T> component) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(component, "component");
-    return new Outer_BoxStates<>(
-          ctx.bind(LABEL, component.label));
+    // One batch: a store on a server creates and checks every state in one round trip.
+    StateBatch batch = ctx.batch(1);
+    Outer_BoxStates<T> states = new Outer_BoxStates<>(
+          batch.bind(LABEL, component.label));
+    batch.load();
+    return states;
   }
 
   /**

@@ -1,5 +1,6 @@
 package test;
 
+import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
@@ -54,9 +55,13 @@ public final class SpecialCartStates {
   public static SpecialCartStates bind(StateContext ctx, SpecialCart component) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(component, "component");
-    return new SpecialCartStates(
-          ctx.bind(ITEMS, component.items),
-          ctx.bind(BONUS, component.bonus));
+    // One batch: a store on a server creates and checks every state in one round trip.
+    StateBatch batch = ctx.batch(2);
+    SpecialCartStates states = new SpecialCartStates(
+          batch.bind(ITEMS, component.items),
+          batch.bind(BONUS, component.bonus));
+    batch.load();
+    return states;
   }
 
   /**

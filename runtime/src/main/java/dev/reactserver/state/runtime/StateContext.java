@@ -94,13 +94,34 @@ public final class StateContext {
    * @throws StateTypeException if the state exists with another declared type
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
-    ScopeTemplate template = declaration.scopeTemplate();
-    if (template.usesUser() && userId == null) {
+    requireUserFor(declaration);
+    return store.getState(initial, StateId.of(resolve(declaration.scopeTemplate(), declaration),
+        declaration.key()), declaration);
+  }
+
+  /**
+   * Starts binding several states together, so that a store on a server creates and checks them in one
+   * round trip: {@link StateBatch#bind} each, then {@link StateBatch#load()}. Used by generated
+   * accessors.
+   *
+   * @param expected how many states will be bound (a hint)
+   */
+  public StateBatch batch(int expected) {
+    return new StateBatch(this, expected);
+  }
+
+  <T> StateRef<T> prepare(StateDeclaration<T> declaration, T initial) {
+    requireUserFor(declaration);
+    return store.prepareState(initial, StateId.of(resolve(declaration.scopeTemplate(), declaration),
+        declaration.key()), declaration);
+  }
+
+  private void requireUserFor(StateDeclaration<?> declaration) {
+    if (declaration.scopeTemplate().usesUser() && userId == null) {
       throw new StateException("state '" + declaration.field() + "' of " + declaration.component()
-          + " has scope '" + template + "', but the StateContext has no user: call withUser(userId)"
-          + " before binding " + declaration.component());
+          + " has scope '" + declaration.scope() + "', but the StateContext has no user: call"
+          + " withUser(userId) before binding " + declaration.component());
     }
-    return store.getState(initial, StateId.of(resolve(template, declaration), declaration.key()), declaration);
   }
 
   /** A scope this context resolved before; contexts are cheap, so the cache is small and racy. */

@@ -74,6 +74,14 @@ public final class StateDeclaration<T> {
     return type;
   }
 
+  /**
+   * The field and its type, e.g. {@code "shop.Counter.count (int)"}: how exceptions name a declaration,
+   * and what stores that keep states elsewhere record as a state's declaration.
+   */
+  public String describe() {
+    return component + "." + field + " (" + type + ")";
+  }
+
   ScopeTemplate scopeTemplate() {
     return scope;
   }

@@ -58,6 +58,14 @@ public final class StateType<T> {
     return rawType;
   }
 
+  /**
+   * The name of the type after boxing, e.g. {@code java.lang.Integer} for {@code int}: equal exactly
+   * when the state types are equal, so stores in other processes can compare types by it.
+   */
+  public String boxedName() {
+    return boxed.getTypeName();
+  }
+
   /** Whether {@code value} can be held by a state of this type ({@code null} can, unless primitive). */
   public boolean accepts(Object value) {
     if (value == null) {

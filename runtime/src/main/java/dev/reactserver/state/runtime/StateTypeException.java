@@ -28,7 +28,23 @@ public final class StateTypeException extends StateException {
     this.conflicting = conflicting;
   }
 
-  /** The declaration the state was created with, or null if it was created without one. */
+  /**
+   * For stores that keep declarations elsewhere: the state {@code id} was declared by {@code existing},
+   * described as {@link StateDeclaration#describe()} does (e.g. {@code "shop.Counter.count (int)"}), and
+   * now {@code conflicting} declares it with another type. {@link #existing()} is null then.
+   */
+  public StateTypeException(StateId id, String existing, StateDeclaration<?> conflicting) {
+    super("state " + id + " is declared with two types: " + existing + " and "
+        + conflicting.describe() + "; declare it with one type everywhere, or give one of them another"
+        + " key or scope");
+    this.existing = null;
+    this.conflicting = conflicting;
+  }
+
+  /**
+   * The declaration the state was created with, or null if it was created without one or in another
+   * process.
+   */
   public StateDeclaration<?> existing() {
     return existing;
   }
@@ -39,6 +55,6 @@ public final class StateTypeException extends StateException {
   }
 
   private static String describe(StateDeclaration<?> declaration) {
-    return declaration.component() + "." + declaration.field() + " (" + declaration.type() + ")";
+    return declaration.describe();
   }
 }

@@ -1,5 +1,6 @@
 package dev.reactserver.state.runtime;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +28,24 @@ public interface Store {
    *     not of the declared type
    */
   <T> StateRef<T> getState(T initial, StateId id, StateDeclaration<T> declaration);
+
+  /**
+   * The first half of binding several states at once (see {@link StateBatch}): returns the handle that
+   * {@link #getState(Object, StateId, StateDeclaration)} would, but a store may defer creating and
+   * checking the state until {@link #loadStates} is called with it. By default it binds at once.
+   */
+  default <T> StateRef<T> prepareState(T initial, StateId id, StateDeclaration<T> declaration) {
+    return getState(initial, id, declaration);
+  }
+
+  /**
+   * The second half of binding several states at once: creates and checks every state that
+   * {@link #prepareState} returned, in one round trip for stores on a server. By default, nothing.
+   *
+   * @throws StateTypeException if a state exists with another declared type
+   * @throws IllegalArgumentException if a handle was not prepared by this store
+   */
+  default void loadStates(List<? extends StateRef<?>> prepared) {}
 
   /** Creates the state {@code id} with {@code initial}, or sets an existing one's value to {@code initial}. */
   <T> StateRef<T> createState(T initial, StateId id);

@@ -29,6 +29,7 @@ public final class AccessorWriter {
   private static final String RUNTIME = "dev.reactserver.state.runtime";
   private static final ClassName STATE_CONTEXT = ClassName.get(RUNTIME, "StateContext");
   private static final ClassName STATE_REF = ClassName.get(RUNTIME, "StateRef");
+  private static final ClassName STATE_BATCH = ClassName.get(RUNTIME, "StateBatch");
   private static final ClassName STATE_DECLARATION = ClassName.get(RUNTIME, "StateDeclaration");
   private static final ClassName STATE_VALUES = ClassName.get(RUNTIME, "StateValues");
   private static final ClassName STATE_EXCEPTION = ClassName.get(RUNTIME, "StateException");
@@ -105,7 +106,7 @@ public final class AccessorWriter {
       if (!bindArguments.isEmpty()) {
         bindArguments.add(",\n");
       }
-      bindArguments.add("ctx.bind($N, component.$N)", constant, field.name());
+      bindArguments.add("batch.bind($N, component.$N)", constant, field.name());
     }
     type.addMethod(constructor.build());
     type.addMethod(bind(self, selfType, componentType, component, bindArguments.build()));
@@ -134,7 +135,12 @@ public final class AccessorWriter {
         .addJavadoc("    same scope and key with another type)\n")
         .addStatement("$T.requireNonNull(ctx, $S)", OBJECTS, "ctx")
         .addStatement("$T.requireNonNull(component, $S)", OBJECTS, "component")
-        .addStatement("return new $T$L(\n$>$L$<)", self, component.typeVariables().isEmpty() ? "" : "<>", arguments)
+        .addComment("One batch: a store on a server creates and checks every state in one round trip.")
+        .addStatement("$T batch = ctx.batch($L)", STATE_BATCH, component.fields().size())
+        .addStatement("$T states = new $T$L(\n$>$L$<)", selfType, self,
+            component.typeVariables().isEmpty() ? "" : "<>", arguments)
+        .addStatement("batch.load()")
+        .addStatement("return states")
         .build();
   }
 

@@ -1,0 +1,494 @@
+package dev.reactserver.state.remote;
+
+import dev.reactserver.state.runtime.ResolvedScopes;
+import dev.reactserver.state.runtime.StateCodec;
+import dev.reactserver.state.runtime.StateCodecException;
+import dev.reactserver.state.runtime.StateConflictException;
+import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StateListener;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateTypeException;
+import dev.reactserver.state.runtime.Store;
+import dev.reactserver.state.runtime.Subscription;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link Store} whose states live on a server that several application nodes share: every node sees
+ * the same values, atomic writes hold across nodes, and changes written on one node reach the listeners
+ * of every node through the server's change channel.
+ *
+ * <p>This class holds what such stores share: handles, JSON codecs chosen from declared types,
+ * declaration checks, optimistic updates with bounded retries, change delivery and client expiry. A
+ * store for one server implements the primitives below; each is one round trip and atomic on the server,
+ * and every write it makes publishes its change (see {@link #receive(String)} for the message format).
+ *
+ * <p>Listeners run on one delivery thread per store, one at a time, in the order the server published
+ * the changes. A listener may be told of a change written just before it subscribed.
+ */
+public abstract class RemoteStore implements Store, AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  private static final Comparator<StateId> BY_SCOPE_AND_KEY =
+      Comparator.comparing(StateId::scope).thenComparing(StateId::key);
+  private static final int RECREATE_ATTEMPTS = 100;
+
+  private final JsonCodecs codecs;
+  private final long idleMillis;
+  private final int updateAttempts;
+  private final boolean resetUndecodable;
+  private final ClientTouches touches;
+  private final ChangeDispatcher changes;
+  /** Declarations this node has bound, by {@link StateDeclaration#describe()}: codecs for snapshots. */
+  private final ConcurrentHashMap<String, StateType<?>> declaredTypes = new ConcurrentHashMap<>();
+
+  /**
+   * @param settings the shared settings
+   * @param name names the store's delivery thread
+   */
+  protected RemoteStore(RemoteStoreBuilder<?> settings, String name) {
+    this.codecs = settings.codecs;
+    this.idleMillis = settings.idleClientTimeout == null ? 0 : settings.idleClientTimeout.toMillis();
+    this.updateAttempts = settings.updateAttempts;
+    this.resetUndecodable = settings.resetUndecodable;
+    this.touches = new ClientTouches(idleMillis);
+    this.changes = new ChangeDispatcher(name, this::codecFor, this::valueOrNull);
+  }
+
+  // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
+
+  /**
+   * Creates the states of {@code seeds} that do not exist (creation publishes nothing) and returns
+   * every one of them as it is now, in order; also renews the expiry of the states of the client owner
+   * scopes {@code touchClients} to {@code idleMillis}.
+   */
+  protected abstract List<StoredState> load(List<StateSeed> seeds, List<String> touchClients, long idleMillis);
+
+  /** The encoded value of the state {@code id}, or null if it does not exist. */
+  protected abstract String value(StateId id);
+
+  /** The state {@code id}, or null if it does not exist. */
+  protected abstract StoredState state(StateId id);
+
+  /** Sets the value of an existing state; null if it does not exist (nothing written). */
+  protected abstract Written set(StateId id, String value);
+
+  /** Sets the value if the state's version is {@code version}; null otherwise or if it does not exist. */
+  protected abstract Written compareAndSet(StateId id, long version, String value);
+
+  /**
+   * Adds {@code delta} (a decimal literal) to an existing numeric state: null if it does not exist; a
+   * {@code Written} whose new value is null, with nothing written, if the sum leaves {@code kind}'s range
+   * or the value is not a number.
+   */
+  protected abstract Written add(StateId id, NumberKind kind, String delta);
+
+  /** Creates the state from {@code seed} (publishing nothing) and returns null, or sets its value to the seed's initial value. */
+  protected abstract Written createOrSet(StateSeed seed);
+
+  /** Whether the state exists. */
+  protected abstract boolean exists(StateId id);
+
+  /** Deletes the state; whether it existed. */
+  protected abstract boolean delete(StateId id);
+
+  /** Deletes every state of the scope, publishing each deletion and then the end of the scope; how many. */
+  protected abstract int deleteStatesIn(String scope);
+
+  /** Every state of {@code scope}, or of every scope if it is null, in any order. */
+  protected abstract List<StoredState> list(String scope);
+
+  /** Deletes every scope that substituted the owner scope {@code owner}, as {@link #deleteStatesIn} does; how many states. */
+  protected abstract int endOwner(String owner);
+
+  /** Renews the expiry of every state of the client owner scope {@code client} to {@code idleMillis}. */
+  protected abstract void touch(String client, long idleMillis);
+
+  /**
+   * Records another declaration for a state whose version is {@code version}, and sets its value to
+   * {@code value} unless that is null; false if the version moved on (nothing written).
+   */
+  protected abstract boolean redeclare(StateId id, long version, String declaration, String type, String value);
+
+  /** Closes the connections this store opened. */
+  protected abstract void closeServer();
+
+  /**
+   * Takes one message of the server's change channel: a JSON object {@code {"s": scope, "k": key,
+   * "o": old, "n": new, "d": deleted, "c": declaration, "t": type}} for a write, with the encoded values
+   * as strings; {@code "r": true} instead of the values when they were too large for the channel; or
+   * {@code {"s": scope, "e": true}} after the deletions of a scope that ended.
+   */
+  protected final void receive(String message) {
+    changes.receive(message);
+  }
+
+  /** Whether any listener on this node is subscribed. */
+  protected final boolean hasListeners() {
+    return changes.hasListeners();
+  }
+
+  // ---- Store ----
+
+  @Override
+  public <T> StateRef<T> getState(T initial, StateId id) {
+    Objects.requireNonNull(id, "id");
+    RemoteStateRef<T> ref = untyped(initial, id);
+    loadStates(List.of(ref));
+    return ref;
+  }
+
+  @Override
+  public <T> StateRef<T> getState(T initial, StateId id, StateDeclaration<T> declaration) {
+    StateRef<T> ref = prepareState(initial, id, declaration);
+    loadStates(List.of(ref));
+    return ref;
+  }
+
+  @Override
+  public <T> StateRef<T> prepareState(T initial, StateId id, StateDeclaration<T> declaration) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(declaration, "declaration");
+    StateType<T> type = declaration.type();
+    declaredTypes.putIfAbsent(declaration.describe(), type);
+    StateCodec<T> codec = codecs.forType(type);
+    return new RemoteStateRef<>(this, seed(id, encode(id, codec, initial), declaration.describe(),
+        type.boxedName()), declaration, codec, initial);
+  }
+
+  @Override
+  public void loadStates(List<? extends StateRef<?>> prepared) {
+    List<RemoteStateRef<?>> refs = new ArrayList<>(prepared.size());
+    List<StateSeed> seeds = new ArrayList<>(prepared.size());
+    for (StateRef<?> ref : prepared) {
+      RemoteStateRef<?> remote = own(ref);
+      refs.add(remote);
+      seeds.add(remote.seed);
+    }
+    List<StoredState> stored = load(seeds, touches.due(seeds), idleMillis);
+    for (int i = 0; i < refs.size(); i++) {
+      check(refs.get(i), stored.get(i));
+    }
+  }
+
+  @Override
+  public <T> StateRef<T> createState(T initial, StateId id) {
+    Objects.requireNonNull(id, "id");
+    RemoteStateRef<T> ref = untyped(initial, id);
+    createOrSet(ref.seed);
+    return ref;
+  }
+
+  @Override
+  public boolean hasState(StateId id) {
+    return exists(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public boolean deleteState(StateId id) {
+    return delete(Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public Map<String, StateRef<?>> statesIn(String scope) {
+    Objects.requireNonNull(scope, "scope");
+    List<StoredState> stored = new ArrayList<>(list(scope));
+    stored.sort(Comparator.comparing(s -> s.id().key()));
+    Map<String, StateRef<?>> states = new LinkedHashMap<>();
+    for (StoredState state : stored) {
+      states.put(state.id().key(), snapshotRef(state));
+    }
+    return states;
+  }
+
+  @Override
+  public Map<StateId, StateRef<?>> states() {
+    List<StoredState> stored = new ArrayList<>(list(null));
+    stored.sort(Comparator.comparing(StoredState::id, BY_SCOPE_AND_KEY));
+    Map<StateId, StateRef<?>> states = new LinkedHashMap<>();
+    for (StoredState state : stored) {
+      states.put(state.id(), snapshotRef(state));
+    }
+    return states;
+  }
+
+  @Override
+  public int deleteScope(String scope) {
+    return deleteStatesIn(Objects.requireNonNull(scope, "scope"));
+  }
+
+  @Override
+  public Subscription subscribe(String scope, StateListener<Object> listener) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(listener, "listener");
+    return changes.subscribe(scope, listener);
+  }
+
+  @Override
+  public int endClient(String clientId) {
+    String owner = ResolvedScopes.client(clientId);
+    touches.forget(owner);
+    return endOwner(owner);
+  }
+
+  @Override
+  public int endUser(String userId) {
+    return endOwner(ResolvedScopes.user(userId));
+  }
+
+  @Override
+  public int endComponent(String componentKey) {
+    return endOwner(ResolvedScopes.component(componentKey));
+  }
+
+  @Override
+  public void touchClient(String clientId) {
+    String owner = ResolvedScopes.client(clientId);
+    if (idleMillis > 0 && touches.due(owner)) {
+      touch(owner, idleMillis);
+    }
+  }
+
+  /** Stops change delivery and closes the connections this store opened. */
+  @Override
+  public void close() {
+    try {
+      closeServer();
+    } finally {
+      changes.close();
+    }
+  }
+
+  // ---- handles ----
+
+  <T> T get(RemoteStateRef<T> ref) {
+    String value = value(ref.id());
+    for (int attempt = 0; value == null && attempt < RECREATE_ATTEMPTS; attempt++) {
+      value = load(ref).value(); // deleted: this handle creates it again
+    }
+    return decode(ref, value);
+  }
+
+  <T> void set(RemoteStateRef<T> ref, T value) {
+    String encoded = encode(ref.id(), ref.codec, value);
+    for (int attempt = 0; set(ref.id(), encoded) == null; attempt++) {
+      recreate(ref, attempt);
+    }
+  }
+
+  <T> T update(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    StoredState current = stateOrCreate(ref);
+    for (int attempt = 1; ; attempt++) {
+      T next = fn.apply(decode(ref, current.value()));
+      if (compareAndSet(ref.id(), current.version(), encode(ref.id(), ref.codec, next)) != null) {
+        return next;
+      }
+      if (attempt >= updateAttempts) {
+        throw new StateConflictException(ref.id(), attempt);
+      }
+      backOff(attempt);
+      current = stateOrCreate(ref);
+    }
+  }
+
+  /** The new encoded value, or null if the server could not add (see {@link #add}). */
+  String add(RemoteStateRef<?> ref, NumberKind kind, String delta) {
+    for (int attempt = 0; ; attempt++) {
+      Written written = add(ref.id(), kind, delta);
+      if (written != null) {
+        return written.newValue();
+      }
+      recreate(ref, attempt);
+    }
+  }
+
+  <T> Subscription subscribe(RemoteStateRef<T> ref, StateListener<? super T> listener) {
+    Objects.requireNonNull(listener, "listener");
+    return changes.subscribe(ref.id(), ref.codec, listener);
+  }
+
+  private StoredState stateOrCreate(RemoteStateRef<?> ref) {
+    StoredState state = state(ref.id());
+    for (int attempt = 0; state == null; attempt++) {
+      recreate(ref, attempt);
+      state = state(ref.id());
+    }
+    return state;
+  }
+
+  private StoredState load(RemoteStateRef<?> ref) {
+    return load(List.of(ref.seed), touches.due(List.of(ref.seed)), idleMillis).get(0);
+  }
+
+  private void recreate(RemoteStateRef<?> ref, int attempt) {
+    if (attempt >= RECREATE_ATTEMPTS) {
+      throw new StateException("state " + ref.id() + " was deleted " + attempt + " times while this"
+          + " handle was writing it; giving up");
+    }
+    load(ref);
+  }
+
+  private static void backOff(int attempt) {
+    if (attempt > 2) {
+      long maxNanos = 1_000L << Math.min(attempt, 11); // up to 2 ms, jittered so writers spread out
+      LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxNanos));
+    }
+  }
+
+  // ---- declarations and codecs ----
+
+  private void check(RemoteStateRef<?> ref, StoredState stored) {
+    StateSeed seed = ref.seed;
+    for (int attempt = 0; ; attempt++) {
+      if (seed.declaration().isEmpty() || stored.type().equals(seed.type())) {
+        return;
+      }
+      boolean untyped = stored.declaration().isEmpty();
+      if (!untyped && !sameField(stored.declaration(), seed.declaration())) {
+        throw new StateTypeException(seed.id(), stored.declaration(), ref.declaration);
+      }
+      // Created without a declaration, or this very field's type changed since: adopt it if it fits.
+      String reset = null;
+      try {
+        ref.codec.decode(stored.value());
+      } catch (IllegalArgumentException e) {
+        if (untyped) {
+          throw new StateTypeException(seed.id(), "a value created without a declaration as "
+              + stored.type(), ref.declaration);
+        }
+        if (!resetUndecodable) {
+          throw new StateCodecException(seed.id(), stored.type(), seed.type(), e);
+        }
+        LOG.log(Level.WARNING, "state " + seed.id() + " was stored as " + stored.type() + " and is reset"
+            + " to its initial value as " + seed.type(), e);
+        reset = seed.initial();
+      }
+      if (redeclare(seed.id(), stored.version(), seed.declaration(), seed.type(), reset)) {
+        return;
+      }
+      if (attempt >= RECREATE_ATTEMPTS) {
+        throw new StateException("state " + seed.id() + " kept changing while it was declared again");
+      }
+      stored = load(ref);
+    }
+  }
+
+  private static boolean sameField(String existing, String declaration) {
+    int end = declaration.indexOf(" (");
+    return existing.startsWith(declaration.substring(0, end + 2));
+  }
+
+  private <T> T decode(RemoteStateRef<T> ref, String value) {
+    try {
+      return ref.codec.decode(value);
+    } catch (IllegalArgumentException e) {
+      StoredState stored = state(ref.id());
+      String storedType = stored == null ? "?" : stored.type();
+      if (!resetUndecodable || stored == null) {
+        throw new StateCodecException(ref.id(), storedType, ref.seed.type(), e);
+      }
+      LOG.log(Level.WARNING, "state " + ref.id() + " was stored as " + storedType + " and is reset to"
+          + " its initial value as " + ref.seed.type(), e);
+      redeclare(ref.id(), stored.version(), ref.seed.declaration(), ref.seed.type(), ref.seed.initial());
+      return ref.initial;
+    }
+  }
+
+  private static <T> String encode(StateId id, StateCodec<T> codec, T value) {
+    try {
+      return codec.encode(value);
+    } catch (IllegalArgumentException e) {
+      throw new StateException("state " + id + " cannot store its value: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> RemoteStateRef<T> untyped(T initial, StateId id) {
+    Class<?> type = untypedClass(initial);
+    @SuppressWarnings("unchecked")
+    StateCodec<T> codec = (StateCodec<T>) codecs.forType(type);
+    return new RemoteStateRef<>(this, seed(id, encode(id, codec, initial), "", type.getName()), null, codec,
+        initial);
+  }
+
+  /**
+   * The class values of a state created without a declaration are read back as: the initial value's
+   * own class where JSON can create it, else what JSON reads naturally (lists, maps, numbers).
+   */
+  private static Class<?> untypedClass(Object initial) {
+    if (initial == null) {
+      return Object.class;
+    }
+    Class<?> type = initial.getClass();
+    if (type.isEnum() || type.getSuperclass() != null && type.getSuperclass().isEnum()) {
+      return ((Enum<?>) initial).getDeclaringClass();
+    }
+    if (type.getName().startsWith("java.") && !(initial instanceof String || initial instanceof Number
+        || initial instanceof Boolean || initial instanceof Character)) {
+      return Object.class;
+    }
+    return type;
+  }
+
+  private StateCodec<?> codecFor(String declaration, String type) {
+    StateType<?> declared = declaration.isEmpty() ? null : declaredTypes.get(declaration);
+    if (declared != null) {
+      return codecs.forType(declared);
+    }
+    if (!type.contains("<") && !type.contains("[")) {
+      try {
+        return codecs.forType(Class.forName(type, false, RemoteStore.class.getClassLoader()));
+      } catch (ClassNotFoundException | LinkageError e) {
+        // a type of another application version: read it as plain JSON below
+      }
+    }
+    return codecs.forType(Object.class);
+  }
+
+  private RemoteStateRef<?> snapshotRef(StoredState state) {
+    @SuppressWarnings("unchecked")
+    StateCodec<Object> codec = (StateCodec<Object>) codecFor(state.declaration(), state.type());
+    Object value;
+    try {
+      value = codec.decode(state.value());
+    } catch (IllegalArgumentException e) {
+      value = null; // the handle's get() names the problem
+    }
+    return new RemoteStateRef<>(this, seed(state.id(), state.value(), state.declaration(), state.type()),
+        null, codec, value);
+  }
+
+  private StateSeed seed(StateId id, String initial, String declaration, String type) {
+    List<String> owners = ResolvedScopes.owners(id.scope());
+    boolean clientOwned = owners.stream().anyMatch(ResolvedScopes::isClient);
+    return new StateSeed(id, initial, declaration, type, owners, clientOwned ? idleMillis : 0);
+  }
+
+  private RemoteStateRef<?> own(StateRef<?> ref) {
+    if (ref instanceof RemoteStateRef<?> remote && remote.store == this) {
+      return remote;
+    }
+    throw new IllegalArgumentException(ref + " was not prepared by this store");
+  }
+
+  private String valueOrNull(StateId id) {
+    try {
+      return value(id);
+    } catch (StateException e) {
+      LOG.log(Level.WARNING, "cannot read state " + id + " for its listeners", e);
+      return null;
+    }
+  }
+}

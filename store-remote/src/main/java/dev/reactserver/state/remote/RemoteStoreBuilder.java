@@ -1,0 +1,77 @@
+package dev.reactserver.state.remote;
+
+import dev.reactserver.state.runtime.StoreOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings every server store shares; each store's builder extends it.
+ *
+ * @param <B> the store's builder
+ */
+public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
+
+  /** How many times {@code update} tries by default before it gives up. */
+  public static final int DEFAULT_UPDATE_ATTEMPTS = 100;
+
+  Duration idleClientTimeout = StoreOptions.DEFAULT_IDLE_CLIENT_TIMEOUT;
+  JsonCodecs codecs = JsonCodecs.strict();
+  int updateAttempts = DEFAULT_UPDATE_ATTEMPTS;
+  boolean resetUndecodable;
+
+  protected RemoteStoreBuilder() {}
+
+  /**
+   * Client states not bound or touched for {@code timeout} are removed by the server; 30 minutes by
+   * default, like the in-memory store.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public B idleClientTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() == 0) {
+      throw new IllegalArgumentException("idle client timeout must be at least 1 ms, but was " + timeout);
+    }
+    this.idleClientTimeout = timeout;
+    return self();
+  }
+
+  /** Client states stay until {@code endClient}. */
+  public B noIdleClientTimeout() {
+    this.idleClientTimeout = null;
+    return self();
+  }
+
+  /** How values are turned into JSON; {@link JsonCodecs#strict()} by default. */
+  public B codecs(JsonCodecs codecs) {
+    this.codecs = Objects.requireNonNull(codecs, "codecs");
+    return self();
+  }
+
+  /**
+   * How many times an optimistic {@code update} tries before it throws a
+   * {@code StateConflictException}; {@value #DEFAULT_UPDATE_ATTEMPTS} by default.
+   *
+   * @throws IllegalArgumentException if {@code attempts} is less than 1
+   */
+  public B updateAttempts(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("update attempts must be at least 1, but was " + attempts);
+    }
+    this.updateAttempts = attempts;
+    return self();
+  }
+
+  /**
+   * A stored value that no longer decodes as its declared type (the field's type changed) is replaced
+   * by the binding component's initial value, with a warning in the log, instead of failing with a
+   * {@code StateCodecException}.
+   */
+  public B resetUndecodableStates() {
+    this.resetUndecodable = true;
+    return self();
+  }
+
+  /** This builder, typed as the store's. */
+  protected abstract B self();
+}
