@@ -1,0 +1,398 @@
+package dev.reactserver.state.redis;
+
+import dev.reactserver.state.redis.Scripts.Script;
+import dev.reactserver.state.remote.NumberKind;
+import dev.reactserver.state.remote.RemoteStore;
+import dev.reactserver.state.remote.RemoteStoreBuilder;
+import dev.reactserver.state.remote.StateSeed;
+import dev.reactserver.state.remote.StoredState;
+import dev.reactserver.state.remote.Written;
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StoreUnavailableException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * A store on Redis, for applications that run several server nodes: every node sees the same states,
+ * {@code update} is optimistic (a version per state, checked by a Lua script) and {@code increment}
+ * is one {@code HINCRBY}/{@code HINCRBYFLOAT} round trip, binding a component is one round trip, and
+ * every write is published on a channel that every node's listeners hear.
+ *
+ * <pre>{@code
+ * RedisStore store = RedisStore.builder("redis://redis.internal:6379").prefix("shop").build();
+ * }</pre>
+ *
+ * <p>Layout, under a prefix ({@code "state"} by default) so that several applications can share one
+ * server: each state is a hash {@code <prefix>:<scope>:<key>} (with {@code '\'} and {@code ':'} escaped by
+ * a backslash) with fields {@code v} (the value as JSON), {@code ver}, {@code c} (the declaration) and
+ * {@code t} (the type); {@code <prefix>#scope:<scope>} and {@code <prefix>#owner:<owner scope>} are sets
+ * that index scopes and the scopes of each client, user and component; {@code <prefix>#changes} is the
+ * channel. Client states expire with Redis key expiry. Standalone Redis (or one primary) only: the
+ * scripts build their keys, which Redis Cluster does not allow.
+ *
+ * <p>With Redis down, calls fail within the command timeout with a {@link StoreUnavailableException};
+ * the store reconnects by itself. Close it when the application stops.
+ */
+public final class RedisStore extends RemoteStore {
+
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  private final RedisURI uri;
+  private final RedisClient client;
+  private final boolean ownsClient;
+  private final String prefix;
+  private final StatefulRedisConnection<String, String> connection;
+  private final StatefulRedisPubSubConnection<String, String> changes;
+  private final RedisCommands<String, String> redis;
+
+  private RedisStore(Builder builder) {
+    super(builder, "redis-" + builder.prefix);
+    this.prefix = builder.prefix;
+    this.uri = RedisURI.builder(builder.uri).withTimeout(builder.commandTimeout).build();
+    this.ownsClient = builder.client == null;
+    this.client = ownsClient ? RedisClient.create() : builder.client;
+    if (ownsClient) {
+      client.setOptions(ClientOptions.builder()
+          .autoReconnect(true)
+          // Fail fast while Redis is away instead of queueing commands that may run much later.
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
+          .socketOptions(SocketOptions.builder().connectTimeout(builder.commandTimeout).build())
+          .build());
+    }
+    try {
+      this.connection = call("connect", () -> client.connect(uri));
+      this.redis = connection.sync();
+      this.changes = call("subscribe", () -> client.connectPubSub(uri));
+      String channel = prefix + "#changes";
+      changes.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String from, String message) {
+          if (channel.equals(from)) {
+            receive(message);
+          }
+        }
+      });
+      call("subscribe", () -> {
+        changes.sync().subscribe(channel);
+        return channel;
+      });
+    } catch (RuntimeException e) {
+      if (ownsClient) {
+        client.shutdown();
+      }
+      throw e;
+    }
+  }
+
+  /** A builder for a store on the Redis at {@code uri}, e.g. {@code "redis://localhost:6379/0"}. */
+  public static Builder builder(String uri) {
+    return builder(RedisURI.create(Objects.requireNonNull(uri, "uri")));
+  }
+
+  /** A builder for a store on the Redis at {@code uri}. */
+  public static Builder builder(RedisURI uri) {
+    return new Builder(Objects.requireNonNull(uri, "uri"));
+  }
+
+  /** The key prefix. */
+  public String prefix() {
+    return prefix;
+  }
+
+  // ---- the primitives ----
+
+  @Override
+  protected List<StoredState> load(List<StateSeed> seeds, List<String> touchClients, long idleMillis) {
+    List<String> args = new ArrayList<>(4 + touchClients.size() + seeds.size() * 8);
+    args.add(prefix);
+    args.add(Long.toString(idleMillis));
+    args.add(Integer.toString(touchClients.size()));
+    args.addAll(touchClients);
+    args.add(Integer.toString(seeds.size()));
+    for (StateSeed seed : seeds) {
+      addSeed(args, seed);
+    }
+    List<Object> fields = run(Script.LOAD, ScriptOutputType.MULTI, args.toArray(String[]::new));
+    List<StoredState> states = new ArrayList<>(seeds.size());
+    for (int i = 0; i < seeds.size(); i++) {
+      states.add(stored(seeds.get(i).id(), fields, i * 4));
+    }
+    return states;
+  }
+
+  @Override
+  protected String value(StateId id) {
+    return call("read " + id, () -> redis.hget(key(id), "v"));
+  }
+
+  @Override
+  protected StoredState state(StateId id) {
+    List<KeyValue<String, String>> fields = call("read " + id, () -> redis.hmget(key(id), "v", "ver", "c", "t"));
+    if (!fields.get(0).hasValue()) {
+      return null;
+    }
+    return new StoredState(id, fields.get(0).getValue(), Long.parseLong(fields.get(1).getValue()),
+        fields.get(2).getValueOrElse(""), fields.get(3).getValueOrElse(""));
+  }
+
+  @Override
+  protected Written set(StateId id, String value) {
+    List<Object> result = run(Script.SET, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), value);
+    return result.isEmpty() ? null : new Written(text(result.get(0)), value, number(result.get(1)));
+  }
+
+  @Override
+  protected Written compareAndSet(StateId id, long version, String value) {
+    List<Object> result = run(Script.CAS, ScriptOutputType.MULTI, prefix, id.scope(), id.key(),
+        Long.toString(version), value);
+    return result.size() < 3 ? null : new Written(text(result.get(1)), value, number(result.get(2)));
+  }
+
+  @Override
+  protected Written add(StateId id, NumberKind kind, String delta) {
+    List<Object> result = run(Script.ADD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), kind.name(),
+        delta);
+    if (result.isEmpty()) {
+      return null;
+    }
+    if (result.size() == 1) {
+      return new Written(null, null, -1);
+    }
+    return new Written(text(result.get(1)), text(result.get(2)), number(result.get(3)));
+  }
+
+  @Override
+  protected Written createOrSet(StateSeed seed) {
+    List<String> args = new ArrayList<>(9);
+    args.add(prefix);
+    addSeed(args, seed);
+    List<Object> result = run(Script.PUT, ScriptOutputType.MULTI, args.toArray(String[]::new));
+    return result.isEmpty() ? null : new Written(text(result.get(0)), seed.initial(), number(result.get(1)));
+  }
+
+  @Override
+  protected boolean exists(StateId id) {
+    return call("read " + id, () -> redis.exists(key(id))) > 0;
+  }
+
+  @Override
+  protected boolean delete(StateId id) {
+    long deleted = run(Script.DELETE, ScriptOutputType.INTEGER, prefix, id.scope(), id.key());
+    return deleted == 1;
+  }
+
+  @Override
+  protected int deleteStatesIn(String scope) {
+    long deleted = run(Script.DELETE_SCOPE, ScriptOutputType.INTEGER, prefix, scope);
+    return Math.toIntExact(deleted);
+  }
+
+  @Override
+  protected List<StoredState> list(String scope) {
+    List<StoredState> states = new ArrayList<>();
+    if (scope != null) {
+      List<Object> fields = run(Script.LIST, ScriptOutputType.MULTI, prefix, scope);
+      for (int i = 0; i < fields.size(); i += 5) {
+        states.add(stored(StateId.of(scope, text(fields.get(i))), fields, i + 1));
+      }
+      return states;
+    }
+    // Every state: walk the prefix's keys with SCAN (never KEYS, which blocks the server).
+    ScanIterator<String> keys = call("list the states",
+        () -> ScanIterator.scan(redis, ScanArgs.Builder.matches(prefix + ":*").limit(500)));
+    while (call("list the states", keys::hasNext)) {
+      StateId id = stateId(keys.next());
+      StoredState state = state(id);
+      if (state != null) {
+        states.add(state);
+      }
+    }
+    return states;
+  }
+
+  @Override
+  protected int endOwner(String owner) {
+    long deleted = run(Script.END_OWNER, ScriptOutputType.INTEGER, prefix, owner);
+    return Math.toIntExact(deleted);
+  }
+
+  @Override
+  protected void touch(String client, long idleMillis) {
+    run(Script.TOUCH, ScriptOutputType.INTEGER, prefix, client, Long.toString(idleMillis));
+  }
+
+  @Override
+  protected boolean redeclare(StateId id, long version, String declaration, String type, String value) {
+    long done = run(Script.REDECLARE, ScriptOutputType.INTEGER, prefix, id.scope(), id.key(),
+        Long.toString(version), declaration, type, value == null ? "0" : "1", value == null ? "" : value);
+    return done == 1;
+  }
+
+  @Override
+  protected void closeServer() {
+    try {
+      changes.close();
+      connection.close();
+    } finally {
+      if (ownsClient) {
+        client.shutdown();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisStore[" + uri.getHost() + ":" + uri.getPort() + ", prefix=" + prefix + "]";
+  }
+
+  // ---- keys and replies ----
+
+  private String key(StateId id) {
+    return prefix + ":" + id.storeKey();
+  }
+
+  /** The id of a state key, undoing {@link StateId#storeKey()}'s escapes. */
+  private StateId stateId(String key) {
+    StringBuilder scope = new StringBuilder();
+    StringBuilder part = scope;
+    StringBuilder stateKey = new StringBuilder();
+    for (int i = prefix.length() + 1; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '\\' && i + 1 < key.length()) {
+        part.append(key.charAt(++i));
+      } else if (c == ':' && part == scope) {
+        part = stateKey;
+      } else {
+        part.append(c);
+      }
+    }
+    return StateId.of(scope.toString(), stateKey.toString());
+  }
+
+  private static void addSeed(List<String> args, StateSeed seed) {
+    args.add(seed.id().scope());
+    args.add(seed.id().key());
+    args.add(seed.initial());
+    args.add(seed.declaration());
+    args.add(seed.type());
+    args.add(Long.toString(seed.idleMillis()));
+    args.add(Integer.toString(seed.owners().size()));
+    args.addAll(seed.owners());
+  }
+
+  private static StoredState stored(StateId id, List<Object> fields, int at) {
+    return new StoredState(id, text(fields.get(at)), number(fields.get(at + 1)),
+        Objects.toString(fields.get(at + 2), ""), Objects.toString(fields.get(at + 3), ""));
+  }
+
+  private static String text(Object reply) {
+    return reply == null ? null : reply.toString();
+  }
+
+  private static long number(Object reply) {
+    return reply instanceof Long n ? n : Long.parseLong(reply.toString());
+  }
+
+  private <T> T run(Script script, ScriptOutputType output, String... args) {
+    return call(script.name().toLowerCase(java.util.Locale.ROOT) + " " + args[1],
+        () -> Scripts.run(redis, script, output, args));
+  }
+
+  /** Runs one call to Redis; a Redis that does not answer is a {@link StoreUnavailableException}. */
+  private <T> T call(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RedisCommandExecutionException e) {
+      throw new StateException("Redis refused to " + what + ": " + e.getMessage(), e);
+    } catch (RedisException e) {
+      throw new StoreUnavailableException("Redis at " + uri.getHost() + ":" + uri.getPort()
+          + " is unavailable (" + what + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** Configures a {@link RedisStore}. */
+  public static final class Builder extends RemoteStoreBuilder<Builder> {
+    private final RedisURI uri;
+    private RedisClient client;
+    private String prefix = "state";
+    private Duration commandTimeout = Duration.ofSeconds(2);
+
+    private Builder(RedisURI uri) {
+      this.uri = uri;
+    }
+
+    /**
+     * The prefix of every key and of the change channel, so that several applications can share one
+     * Redis: letters, digits, {@code _ . -}; {@code "state"} by default.
+     *
+     * @throws IllegalArgumentException if {@code prefix} is empty or holds other characters
+     */
+    public Builder prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (!PREFIX.matcher(prefix).matches()) {
+        throw new IllegalArgumentException("a Redis key prefix needs 1 to 64 letters, digits, '_', '.' or"
+            + " '-', but was '" + prefix + "'");
+      }
+      this.prefix = prefix;
+      return this;
+    }
+
+    /**
+     * How long a call waits for Redis before it fails with a {@link StoreUnavailableException}; 2 seconds
+     * by default.
+     */
+    public Builder commandTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("command timeout must be positive, but was " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Connects through {@code client} (shared with the application; the store does not shut it down)
+     * instead of a client of its own. Give it {@code DisconnectedBehavior.REJECT_COMMANDS} so that calls
+     * fail fast while Redis is down.
+     */
+    public Builder client(RedisClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Connects and returns the store.
+     *
+     * @throws StoreUnavailableException if Redis does not answer
+     */
+    public RedisStore build() {
+      return new RedisStore(this);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+-- Shared by every script. ARGV[1] is the store's key prefix; keys are built here, so the scripts run on
+-- a standalone Redis (or one primary), not on Redis Cluster.
+--   <prefix>:<escaped scope>:<escaped key>  hash: v (JSON value), ver (version), c (declaration), t (type)
+--   <prefix>#scope:<scope>                  set of the keys of one scope
+--   <prefix>#owner:<owner scope>            set of the scopes that substituted one client, user or component
+--   <prefix>#changes                        pub/sub channel of every write
+local P = ARGV[1]
+
+local function esc(text)
+  return (string.gsub(text, '[\\:]', '\\%0'))
+end
+
+local function state_key(scope, key)
+  return P .. ':' .. esc(scope) .. ':' .. esc(key)
+end
+
+local function scope_key(scope)
+  return P .. '#scope:' .. scope
+end
+
+local function owner_key(owner)
+  return P .. '#owner:' .. owner
+end
+
+local function publish(change)
+  redis.call('PUBLISH', P .. '#changes', cjson.encode(change))
+end
+
+-- A seed is: scope, key, initial, declaration, type, idle millis, owner count, owners...
+local function read_seed(i)
+  local seed = { scope = ARGV[i], key = ARGV[i + 1], initial = ARGV[i + 2], decl = ARGV[i + 3],
+    type = ARGV[i + 4], idle = tonumber(ARGV[i + 5]), owners = {} }
+  local owners = tonumber(ARGV[i + 6])
+  for j = 1, owners do
+    seed.owners[j] = ARGV[i + 6 + j]
+  end
+  return seed, i + 7 + owners
+end
+
+local function is_client(owner)
+  return string.sub(owner, 1, 8) == '$client('
+end
+
+local function create(seed, value)
+  local k = state_key(seed.scope, seed.key)
+  local sk = scope_key(seed.scope)
+  redis.call('HSET', k, 'v', value, 'ver', 1, 'c', seed.decl, 't', seed.type)
+  redis.call('SADD', sk, seed.key)
+  for _, owner in ipairs(seed.owners) do
+    redis.call('SADD', owner_key(owner), seed.scope)
+  end
+  if seed.idle > 0 then
+    redis.call('PEXPIRE', k, seed.idle)
+    redis.call('PEXPIRE', sk, seed.idle)
+    for _, owner in ipairs(seed.owners) do
+      if is_client(owner) then
+        redis.call('PEXPIRE', owner_key(owner), seed.idle)
+      end
+    end
+  end
+end
+
+local function touch(owner, idle)
+  local ok = owner_key(owner)
+  for _, scope in ipairs(redis.call('SMEMBERS', ok)) do
+    local sk = scope_key(scope)
+    for _, key in ipairs(redis.call('SMEMBERS', sk)) do
+      redis.call('PEXPIRE', state_key(scope, key), idle)
+    end
+    redis.call('PEXPIRE', sk, idle)
+  end
+  redis.call('PEXPIRE', ok, idle)
+end
+
+-- Writes value into an existing state whose fields are h = {v, ver, c, t}; returns the new version.
+local function write(scope, key, h, value)
+  local k = state_key(scope, key)
+  redis.call('HSET', k, 'v', value)
+  local version = redis.call('HINCRBY', k, 'ver', 1)
+  publish({ s = scope, k = key, o = h[1], n = value, d = false, c = h[3], t = h[4] })
+  return version
+end
+
+local function fields(scope, key)
+  return redis.call('HMGET', state_key(scope, key), 'v', 'ver', 'c', 't')
+end
+
+local function delete_state(scope, key)
+  local h = fields(scope, key)
+  if not h[1] then
+    return 0
+  end
+  redis.call('DEL', state_key(scope, key))
+  publish({ s = scope, k = key, o = h[1], d = true, c = h[3], t = h[4] })
+  return 1
+end
+
+local function delete_scope(scope)
+  local sk = scope_key(scope)
+  local count = 0
+  for _, key in ipairs(redis.call('SMEMBERS', sk)) do
+    count = count + delete_state(scope, key)
+  end
+  redis.call('DEL', sk)
+  publish({ s = scope, e = true })
+  return count
+end
