@@ -83,6 +83,7 @@ public final class RedisStore extends RemoteStore {
     try {
       this.connection = call("connect", () -> client.connect(uri));
       this.redis = connection.sync();
+      call("load scripts", () -> Scripts.load(redis));
       this.changes = call("subscribe", () -> client.connectPubSub(uri));
       String channel = prefix + "#changes";
       changes.addListener(new RedisPubSubAdapter<>() {

@@ -26,6 +26,14 @@ final class Scripts {
 
   private Scripts() {}
 
+  /** Loads every script into the server's cache, so that the first calls need no second round trip. */
+  static int load(RedisCommands<String, String> redis) {
+    for (Script script : Script.values()) {
+      redis.scriptLoad(script.text);
+    }
+    return Script.values().length;
+  }
+
   static <T> T run(RedisCommands<String, String> redis, Script script, ScriptOutputType output, String... args) {
     try {
       return redis.evalsha(script.sha, output, new String[0], args);

@@ -63,12 +63,12 @@ public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
   }
 
   /**
-   * A stored value that no longer decodes as its declared type (the field's type changed) is replaced
-   * by the binding component's initial value, with a warning in the log, instead of failing with a
-   * {@code StateCodecException}.
+   * Whether a stored value that no longer decodes as its declared type (the field's type changed) is
+   * replaced by the binding component's initial value, with a warning in the log; by default it fails
+   * with a {@code StateCodecException} instead, and the value stays.
    */
-  public B resetUndecodableStates() {
-    this.resetUndecodable = true;
+  public B resetUndecodableStates(boolean reset) {
+    this.resetUndecodable = reset;
     return self();
   }
 

@@ -1,0 +1,460 @@
+package dev.reactserver.state.tck;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.reactserver.state.runtime.StateBatch;
+import dev.reactserver.state.runtime.StateChange;
+import dev.reactserver.state.runtime.StateCodecException;
+import dev.reactserver.state.runtime.StateConflictException;
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateValues;
+import dev.reactserver.state.runtime.Store;
+import dev.reactserver.state.runtime.StoreUnavailableException;
+import dev.reactserver.state.runtime.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a store that several server nodes share must do beyond {@link StoreConformanceTest}: store
+ * instances on one server (two nodes, or a node and its restart) see the same states, lose no atomic
+ * write, tell each other's listeners, survive a server outage, bind in one round trip, and store typed
+ * values as their declared types. Extend it with a store on a real server.
+ */
+public abstract class SharedStoreConformanceTest {
+
+  /** What a test asks of a new store instance. */
+  protected record Settings(Duration idleClientTimeout, boolean resetUndecodable, int updateAttempts) {
+    static final Settings DEFAULT = new Settings(Duration.ofMinutes(30), false, 100);
+  }
+
+  /** Values of application types, as components declare them. */
+  public record Item(String name, int quantity) {}
+
+  /** An enum state type. */
+  public enum Color { RED, GREEN }
+
+  /** A plain JavaBean state type. */
+  public static final class Address {
+    private String city;
+    private List<String> lines = new ArrayList<>();
+
+    public String getCity() {
+      return city;
+    }
+
+    public void setCity(String city) {
+      this.city = city;
+    }
+
+    public List<String> getLines() {
+      return lines;
+    }
+
+    public void setLines(List<String> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Address that && Objects.equals(city, that.city) && lines.equals(that.lines);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(city, lines);
+    }
+  }
+
+  private static final StateDeclaration<Integer> COUNT =
+      StateDeclaration.of("tck.Counter", "count", "count", "lobby", StateType.of(int.class));
+  private static final StateDeclaration<Integer> ITEMS =
+      StateDeclaration.of("tck.Cart", "items", "items", "$client", StateType.of(int.class));
+  private static final StateDeclaration<Integer> POINTS =
+      StateDeclaration.of("tck.Cart", "points", "points", "$user", StateType.of(int.class));
+  private static final StateDeclaration<Double> TOTAL =
+      StateDeclaration.of("tck.Cart", "total", "total", "$component", StateType.of(double.class));
+  private static final StateDeclaration<Long> VISITS =
+      StateDeclaration.of("tck.Cart", "visits", "visits", "shop", StateType.of(long.class));
+  private static final StateDeclaration<Item> ITEM =
+      StateDeclaration.of("tck.Shelf", "item", "item", "shelf", StateType.of(Item.class));
+  private static final StateDeclaration<Color> COLOR =
+      StateDeclaration.of("tck.Shelf", "color", "color", "shelf", StateType.of(Color.class));
+  private static final StateDeclaration<Address> ADDRESS =
+      StateDeclaration.of("tck.Shelf", "address", "address", "shelf", StateType.of(Address.class));
+  private static final StateDeclaration<List<Item>> ITEM_LIST = StateDeclaration.of("tck.Shelf", "items",
+      "items", "shelf", StateType.<List<Item>>ofType(Types.parameterized(List.class, Item.class)));
+  private static final StateDeclaration<Map<String, List<Integer>>> PRICES = StateDeclaration.of("tck.Shelf",
+      "prices", "prices", "shelf", StateType.<Map<String, List<Integer>>>ofType(
+          Types.parameterized(Map.class, String.class, Types.parameterized(List.class, Integer.class))));
+  private static final StateDeclaration<String> AGE_AS_TEXT =
+      StateDeclaration.of("tck.Profile", "age", "age", "profiles", StateType.of(String.class));
+  private static final StateDeclaration<Integer> AGE_AS_INT =
+      StateDeclaration.of("tck.Profile", "age", "age", "profiles", StateType.of(int.class));
+
+  private final List<Store> stores = new ArrayList<>();
+
+  /**
+   * Returns a new store instance on the test's server, in the namespace {@code namespace} (a key prefix,
+   * a schema): instances with one namespace share their states, like the nodes of one application.
+   */
+  protected abstract Store newStore(String namespace, Settings settings);
+
+  /** Closes a store instance. */
+  protected abstract void close(Store store);
+
+  /** Stops the server the stores talk to, as an outage would. */
+  protected abstract void stopServer();
+
+  /** Starts the stopped server again, with the data it had. */
+  protected abstract void startServer();
+
+  /** How many requests the stores of this test have sent to the server so far. */
+  protected abstract long roundTrips();
+
+  /** How long a listener on another node, or the recovery after an outage, may take. */
+  protected Duration patience() {
+    return Duration.ofSeconds(20);
+  }
+
+  private int namespaces;
+
+  private Store node(String namespace) {
+    return node(namespace, Settings.DEFAULT);
+  }
+
+  private Store node(String namespace, Settings settings) {
+    Store store = newStore(namespace, settings);
+    stores.add(store);
+    return store;
+  }
+
+  /** A namespace no other test uses. */
+  private String freshNamespace() {
+    return "n" + System.nanoTime() % 1_000_000_000L + "x" + namespaces++;
+  }
+
+  @AfterEach
+  void closeStores() {
+    for (Store store : stores) {
+      close(store);
+    }
+  }
+
+  // ---- several nodes ----
+
+  @Test
+  void twoNodesLoseNoIncrementOrUpdate() throws Exception {
+    String namespace = freshNamespace();
+    List<Store> nodes = List.of(node(namespace), node(namespace));
+    int threadsPerNode = 4;
+    int perThread = 2_500;
+    ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * threadsPerNode);
+    try {
+      CyclicBarrier start = new CyclicBarrier(nodes.size() * threadsPerNode);
+      List<Future<?>> done = new ArrayList<>();
+      for (Store node : nodes) {
+        StateRef<Long> visits = StateContext.of(node).bind(VISITS, 0L);
+        StateRef<Integer> count = StateContext.of(node).bind(COUNT, 0);
+        for (int t = 0; t < threadsPerNode; t++) {
+          done.add(pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < perThread; i++) {
+              StateValues.addLong(visits, 1);
+              visits.update(v -> v + 2);
+              StateValues.addInt(count, 1);
+              count.update(v -> v + 2);
+            }
+            return null;
+          }));
+        }
+      }
+      for (Future<?> future : done) {
+        future.get(5, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    int writesPerKind = nodes.size() * threadsPerNode * perThread;
+    for (Store node : nodes) {
+      assertThat(StateContext.of(node).bind(VISITS, 0L).get()).isEqualTo(3L * writesPerKind);
+      assertThat(StateContext.of(node).bind(COUNT, 0).get()).isEqualTo(3 * writesPerKind);
+    }
+  }
+
+  @Test
+  void aChangeOnOneNodeReachesTheListenersOfAnother() {
+    String namespace = freshNamespace();
+    Store a = node(namespace);
+    Store b = node(namespace);
+    StateRef<Integer> onB = StateContext.of(b).bind(COUNT, 0);
+    List<StateChange<Integer>> stateChanges = new CopyOnWriteArrayList<>();
+    List<StateChange<Object>> scopeChanges = new CopyOnWriteArrayList<>();
+    onB.subscribe(stateChanges::add);
+    b.subscribe("lobby", scopeChanges::add);
+
+    StateRef<Integer> onA = StateContext.of(a).bind(COUNT, 0);
+    onA.set(5);
+    StateValues.addInt(onA, 2);
+    a.deleteState(onA.id());
+
+    StateId id = onA.id();
+    await(() -> scopeChanges.size() == 3);
+    assertThat(stateChanges).containsExactly(new StateChange<>(id, 0, 5, false),
+        new StateChange<>(id, 5, 7, false), new StateChange<>(id, 7, null, true)).inOrder();
+    assertThat(scopeChanges).containsExactly(new StateChange<>(id, 0, 5, false),
+        new StateChange<>(id, 5, 7, false), new StateChange<>(id, 7, null, true)).inOrder();
+  }
+
+  @Test
+  void endingAClientOnOneNodeRemovesItsStatesForEveryNode() {
+    String namespace = freshNamespace();
+    Store a = node(namespace);
+    Store b = node(namespace);
+    StateRef<Integer> items = StateContext.of(a).withClient("c1").bind(ITEMS, 3);
+
+    assertThat(b.endClient("c1")).isEqualTo(1);
+
+    assertThat(a.hasState(items.id())).isFalse();
+  }
+
+  @Test
+  void aNewStoreOnTheSameServerFindsEveryValue() {
+    String namespace = freshNamespace();
+    Store first = node(namespace);
+    StateContext ctx = StateContext.of(first).withClient("c1").withUser("ada").forComponent("cart#1");
+    bindFour(ctx, 1, 2, 3.5, 4L);
+    Item item = new Item("pen", 3);
+    Address address = new Address();
+    address.setCity("Lyon");
+    address.setLines(List.of("1 rue de la Paix"));
+    StateContext.of(first).bind(ITEM, null).set(item);
+    StateContext.of(first).bind(COLOR, Color.RED).set(Color.GREEN);
+    StateContext.of(first).bind(ADDRESS, null).set(address);
+    StateContext.of(first).bind(ITEM_LIST, List.of()).set(List.of(item, new Item("ink", 1)));
+    StateContext.of(first).bind(PRICES, Map.of()).set(Map.of("pen", List.of(1, 2)));
+    first.getState(0L, StateId.of("raw", "long")).set(Long.MAX_VALUE);
+    close(first);
+    stores.remove(first);
+
+    Store restarted = node(namespace);
+    StateContext again = StateContext.of(restarted).withClient("c1").withUser("ada").forComponent("cart#1");
+    List<StateRef<?>> four = bindFour(again, 0, 0, 0.0, 0L);
+    assertThat(four.stream().map(StateRef::get).toList()).containsExactly(1, 2, 3.5, 4L).inOrder();
+    assertThat(StateContext.of(restarted).bind(ITEM, null).get()).isEqualTo(item);
+    assertThat(StateContext.of(restarted).bind(COLOR, Color.RED).get()).isEqualTo(Color.GREEN);
+    assertThat(StateContext.of(restarted).bind(ADDRESS, null).get()).isEqualTo(address);
+    assertThat(StateContext.of(restarted).bind(ITEM_LIST, List.of()).get())
+        .containsExactly(item, new Item("ink", 1)).inOrder();
+    assertThat(StateContext.of(restarted).bind(PRICES, Map.of()).get()).isEqualTo(Map.of("pen", List.of(1, 2)));
+    assertThat(restarted.getState(0L, StateId.of("raw", "long")).get()).isEqualTo(Long.MAX_VALUE);
+    assertThat(restarted.states()).hasSize(10);
+  }
+
+  // ---- round trips ----
+
+  @Test
+  void bindingAComponentAndAddingAreOneRoundTripEach() {
+    Store store = node(freshNamespace());
+    StateContext ctx = StateContext.of(store).withClient("c1").withUser("ada").forComponent("cart#1");
+
+    long before = roundTrips();
+    List<StateRef<?>> four = bindFour(ctx, 1, 2, 3.0, 4L);
+    long firstBind = roundTrips() - before;
+    before = roundTrips();
+    bindFour(ctx, 0, 0, 0.0, 0L);
+    long secondBind = roundTrips() - before;
+    before = roundTrips();
+    @SuppressWarnings("unchecked")
+    long sum = StateValues.addLong((StateRef<Long>) four.get(3), 10);
+    long add = roundTrips() - before;
+    before = roundTrips();
+    Object value = four.get(0).get();
+    long get = roundTrips() - before;
+
+    assertThat(firstBind).isEqualTo(1);
+    assertThat(secondBind).isEqualTo(1);
+    assertThat(sum).isEqualTo(14L);
+    assertThat(add).isEqualTo(1);
+    assertThat(value).isEqualTo(1);
+    assertThat(get).isEqualTo(1);
+  }
+
+  // ---- numbers ----
+
+  @Test
+  void incrementsWrapOnOverflowLikeTheInMemoryStore() {
+    Store store = node(freshNamespace());
+    StateRef<Integer> count = StateContext.of(store).bind(COUNT, Integer.MAX_VALUE);
+    StateRef<Long> visits = StateContext.of(store).bind(VISITS, Long.MAX_VALUE);
+
+    assertThat(StateValues.addInt(count, 1)).isEqualTo(Integer.MIN_VALUE);
+    assertThat(StateValues.addLong(visits, 2)).isEqualTo(Long.MIN_VALUE + 1);
+    assertThat(count.get()).isEqualTo(Integer.MIN_VALUE);
+    assertThat(visits.get()).isEqualTo(Long.MIN_VALUE + 1);
+  }
+
+  @Test
+  void addingToANullValueNamesTheState() {
+    Store store = node(freshNamespace());
+    StateRef<Integer> boxed = store.getState(null, StateId.of("lobby", "count"));
+    @SuppressWarnings("unchecked")
+    StateRef<Integer> count = (StateRef<Integer>) (StateRef<?>) StateContext.of(store).bind(COUNT, 0);
+
+    StateException e = assertThrows(StateException.class, () -> StateValues.addInt(count, 1));
+
+    assertThat(e).hasMessageThat().contains("lobby:count");
+    assertThat(boxed.get()).isNull();
+  }
+
+  @Test
+  void anUpdateThatKeepsLosingGivesUpWithAClearException() {
+    String namespace = freshNamespace();
+    Store store = node(namespace, new Settings(Duration.ofMinutes(30), false, 3));
+    Store other = node(namespace);
+    StateRef<Long> visits = StateContext.of(store).bind(VISITS, 0L);
+    StateRef<Long> meddler = StateContext.of(other).bind(VISITS, 0L);
+
+    StateConflictException e = assertThrows(StateConflictException.class,
+        () -> visits.update(v -> {
+          StateValues.addLong(meddler, 1); // another node writes between every read and write
+          return v + 100;
+        }));
+
+    assertThat(e).hasMessageThat().contains("shop:visits");
+    assertThat(e).hasMessageThat().contains("3 attempts");
+    assertThat(visits.get()).isEqualTo(3L);
+  }
+
+  // ---- codecs ----
+
+  @Test
+  void aValueStoredAsAnotherTypeFailsNamingBothTypes() {
+    String namespace = freshNamespace();
+    StateContext.of(node(namespace)).bind(AGE_AS_TEXT, "forty-two");
+    Store newVersion = node(namespace);
+
+    StateCodecException e = assertThrows(StateCodecException.class,
+        () -> StateContext.of(newVersion).bind(AGE_AS_INT, 0));
+
+    assertThat(e.id()).isEqualTo(StateId.of("profiles", "age"));
+    assertThat(e.storedType()).isEqualTo("java.lang.String");
+    assertThat(e.expectedType()).isEqualTo("java.lang.Integer");
+    assertThat(e).hasMessageThat().contains("profiles:age");
+  }
+
+  @Test
+  void aStoreConfiguredToResetStartsAnUndecodableStateFromItsInitialValue() {
+    String namespace = freshNamespace();
+    StateContext.of(node(namespace)).bind(AGE_AS_TEXT, "forty-two");
+    Store newVersion = node(namespace, new Settings(Duration.ofMinutes(30), true, 100));
+
+    StateRef<Integer> age = StateContext.of(newVersion).bind(AGE_AS_INT, 18);
+
+    assertThat(age.get()).isEqualTo(18);
+    assertThat(StateValues.addInt(age, 1)).isEqualTo(19);
+  }
+
+  @Test
+  void aFieldWhoseNewTypeStillReadsTheValueKeepsIt() {
+    String namespace = freshNamespace();
+    StateContext.of(node(namespace)).bind(AGE_AS_INT, 42);
+    StateDeclaration<Long> ageAsLong =
+        StateDeclaration.of("tck.Profile", "age", "age", "profiles", StateType.of(long.class));
+
+    StateRef<Long> age = StateContext.of(node(namespace)).bind(ageAsLong, 0L);
+
+    assertThat(age.get()).isEqualTo(42L);
+  }
+
+  // ---- expiry and outages ----
+
+  @Test
+  void idleClientStatesExpireOnTheServerAndTouchedOnesStay() throws InterruptedException {
+    Duration timeout = Duration.ofSeconds(2);
+    Store store = node(freshNamespace(), new Settings(timeout, false, 100));
+    StateRef<Integer> idle = StateContext.of(store).withClient("idle").bind(ITEMS, 1);
+    StateRef<Integer> busy = StateContext.of(store).withClient("busy").bind(ITEMS, 2);
+    StateRef<Integer> global = StateContext.of(store).bind(COUNT, 3);
+
+    long end = System.nanoTime() + timeout.multipliedBy(2).toNanos();
+    while (System.nanoTime() < end) {
+      store.touchClient("busy");
+      Thread.sleep(timeout.toMillis() / 10);
+    }
+    await(() -> !store.hasState(idle.id()));
+
+    assertThat(store.hasState(busy.id())).isTrue();
+    assertThat(store.hasState(global.id())).isTrue();
+  }
+
+  @Test
+  void duringAnOutageCallsFailFastAndAfterItEveryValueIsBack() {
+    Store store = node(freshNamespace());
+    StateContext ctx = StateContext.of(store).withClient("c1").withUser("ada").forComponent("cart#1");
+    List<StateRef<?>> four = bindFour(ctx, 1, 2, 3.5, 4L);
+    @SuppressWarnings("unchecked")
+    StateRef<Long> visits = (StateRef<Long>) four.get(3);
+
+    stopServer();
+    try {
+      assertThrows(StoreUnavailableException.class, visits::get);
+      assertThrows(StoreUnavailableException.class, () -> StateValues.addLong(visits, 1));
+      assertThrows(StoreUnavailableException.class, () -> bindFour(ctx, 0, 0, 0.0, 0L));
+    } finally {
+      startServer();
+    }
+
+    await(() -> {
+      try {
+        return visits.get() != null;
+      } catch (StoreUnavailableException e) {
+        return false;
+      }
+    });
+    assertThat(bindFour(ctx, 0, 0, 0.0, 0L).stream().map(StateRef::get).toList())
+        .containsExactly(1, 2, 3.5, 4L).inOrder();
+    assertThat(StateValues.addLong(visits, 1)).isEqualTo(5L);
+  }
+
+  /** Binds a component of four states (client, user, component and global scopes) in one batch. */
+  private static List<StateRef<?>> bindFour(StateContext ctx, int items, int points, double total, long visits) {
+    StateBatch batch = ctx.batch(4);
+    List<StateRef<?>> refs = List.of(batch.bind(ITEMS, items), batch.bind(POINTS, points),
+        batch.bind(TOTAL, total), batch.bind(VISITS, visits));
+    batch.load();
+    return refs;
+  }
+
+  private void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + patience().toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + patience());
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}
