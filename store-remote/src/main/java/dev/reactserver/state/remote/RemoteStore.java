@@ -135,6 +135,11 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     changes.receive(message);
   }
 
+  /** How long client states live unseen, in milliseconds; 0 if they never expire. */
+  protected final long idleClientTimeoutMillis() {
+    return idleMillis;
+  }
+
   /** Whether any listener on this node is subscribed. */
   protected final boolean hasListeners() {
     return changes.hasListeners();

@@ -1,0 +1,78 @@
+package dev.reactserver.state.postgres;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Holds one connection that {@code LISTEN}s to the store's channel and hands every notification on, in
+ * order; reconnects (and listens again) after the database was away.
+ */
+final class ChangeListener implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  private static final int POLL_MILLIS = 250;
+
+  private final DataSource dataSource;
+  private final String channel;
+  private final Consumer<String> receiver;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  ChangeListener(DataSource dataSource, String channel, Consumer<String> receiver) {
+    this.dataSource = dataSource;
+    this.channel = channel;
+    this.receiver = receiver;
+    this.thread = new Thread(this::listen, "reactserver-state-listen-" + channel);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void listen() {
+    while (running) {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("LISTEN \"" + channel + "\"");
+        }
+        PGConnection postgres = connection.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
+          if (notifications != null) {
+            for (PGNotification notification : notifications) {
+              receiver.accept(notification.getParameter());
+            }
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (running) {
+          LOG.log(System.Logger.Level.DEBUG, "listening on " + channel + " failed; listening again", e);
+          pause();
+        }
+      }
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,562 @@
+package dev.reactserver.state.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.reactserver.state.remote.NumberKind;
+import dev.reactserver.state.remote.RemoteStore;
+import dev.reactserver.state.remote.RemoteStoreBuilder;
+import dev.reactserver.state.remote.StateSeed;
+import dev.reactserver.state.remote.StoredState;
+import dev.reactserver.state.remote.Written;
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A store on PostgreSQL, for applications that run several server nodes: every node sees the same
+ * states, {@code update} is optimistic ({@code UPDATE … WHERE version = ?}) and {@code increment} is one
+ * {@code SET value = value + ?} statement, binding a component is one statement, and every write is told
+ * to every node's listeners through {@code LISTEN/NOTIFY}.
+ *
+ * <pre>{@code
+ * PostgresStore store = PostgresStore.builder("jdbc:postgresql://db.internal/app", "app", secret)
+ *     .schema("shop_state")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Layout: one table {@code <schema>.states (scope, key, value, version, declaration, type, owners,
+ * expires_at)} with the value as JSON text, a function {@code <schema>.publish} and the channel
+ * {@code <schema>_changes}; created on first use, or beforehand from {@link #schemaSql(String)}. Each
+ * application uses a schema of its own. Idle client states get an {@code expires_at}; every node sweeps
+ * expired rows. With the database down, calls fail within the command timeout with a
+ * {@link StoreUnavailableException}; the pool reconnects by itself. Close the store when the application
+ * stops.
+ */
+public final class PostgresStore extends RemoteStore {
+
+  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
+  private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+  private static final String INVALID_TEXT_REPRESENTATION = "22P02";
+
+  private final DataSource dataSource;
+  private final HikariDataSource ownedPool;
+  private final Sql sql;
+  private final ChangeListener listener;
+  private final ScheduledExecutorService sweeper;
+
+  private PostgresStore(Builder builder) {
+    super(builder, "postgres-" + builder.schema);
+    this.sql = new Sql(builder.schema);
+    this.ownedPool = builder.dataSource == null ? pool(builder) : null;
+    this.dataSource = ownedPool != null ? ownedPool : builder.dataSource;
+    try {
+      if (builder.createSchema) {
+        createSchema();
+      }
+      this.listener = new ChangeListener(dataSource, sql.channel, this::receive);
+      long idle = idleClientTimeoutMillis();
+      this.sweeper = idle == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "reactserver-state-sweeper-" + builder.schema);
+        thread.setDaemon(true);
+        return thread;
+      });
+      if (sweeper != null) {
+        long every = Math.max(idle / 4, 50);
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+      }
+    } catch (RuntimeException e) {
+      if (ownedPool != null) {
+        ownedPool.close();
+      }
+      throw e;
+    }
+  }
+
+  /** A builder for a store on the database at {@code jdbcUrl}, with a connection pool of its own. */
+  public static Builder builder(String jdbcUrl, String user, String password) {
+    Builder builder = new Builder();
+    builder.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    builder.user = user;
+    builder.password = password;
+    return builder;
+  }
+
+  /**
+   * A builder for a store on {@code dataSource}, typically the application's pool; the store keeps one
+   * of its connections for {@code LISTEN} and does not close the pool.
+   */
+  public static Builder builder(DataSource dataSource) {
+    Builder builder = new Builder();
+    builder.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    return builder;
+  }
+
+  /** The SQL that creates the schema's table, indexes and function, for those who create them beforehand. */
+  public static String schemaSql(String schema) {
+    return new Sql(requireSchema(schema)).createSchema;
+  }
+
+  /** The schema. */
+  public String schema() {
+    return sql.schema;
+  }
+
+  // ---- the primitives ----
+
+  @Override
+  protected List<StoredState> load(List<StateSeed> seeds, List<String> touchClients, long idleMillis) {
+    int n = seeds.size();
+    Integer[] ord = new Integer[n];
+    String[] scopes = new String[n];
+    String[] keys = new String[n];
+    String[] values = new String[n];
+    String[] declarations = new String[n];
+    String[] types = new String[n];
+    String[] owners = new String[n];
+    Long[] idles = new Long[n];
+    for (int i = 0; i < n; i++) {
+      StateSeed seed = seeds.get(i);
+      ord[i] = i;
+      scopes[i] = seed.id().scope();
+      keys[i] = seed.id().key();
+      values[i] = seed.initial();
+      declarations[i] = seed.declaration();
+      types[i] = seed.type();
+      owners[i] = jsonArray(seed.owners());
+      idles[i] = seed.idleMillis();
+    }
+    return call("bind " + n + " states", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql.load)) {
+        statement.setArray(1, connection.createArrayOf("int4", ord));
+        statement.setArray(2, connection.createArrayOf("text", scopes));
+        statement.setArray(3, connection.createArrayOf("text", keys));
+        statement.setArray(4, connection.createArrayOf("text", values));
+        statement.setArray(5, connection.createArrayOf("text", declarations));
+        statement.setArray(6, connection.createArrayOf("text", types));
+        statement.setArray(7, connection.createArrayOf("text", owners));
+        statement.setArray(8, connection.createArrayOf("int8", idles));
+        statement.setLong(9, idleMillis);
+        statement.setArray(10, connection.createArrayOf("text", touchClients.toArray(String[]::new)));
+        List<StoredState> states = new ArrayList<>(n);
+        try (ResultSet rows = statement.executeQuery()) {
+          for (int i = 0; rows.next(); i++) {
+            String value = rows.getString(1);
+            states.add(value == null ? null : new StoredState(seeds.get(i).id(), value, rows.getLong(2),
+                rows.getString(3), rows.getString(4)));
+          }
+        }
+        return states;
+      }
+    }, states -> states.contains(null) ? retryMissing(seeds, states, idleMillis) : states);
+  }
+
+  /** A row inserted by another node after this statement's snapshot is found by a second look. */
+  private List<StoredState> retryMissing(List<StateSeed> seeds, List<StoredState> states, long idleMillis) {
+    List<StoredState> complete = new ArrayList<>(states);
+    for (int i = 0; i < complete.size(); i++) {
+      if (complete.get(i) == null) {
+        complete.set(i, load(List.of(seeds.get(i)), List.of(), idleMillis).get(0));
+      }
+    }
+    return complete;
+  }
+
+  @Override
+  protected String value(StateId id) {
+    return query("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, id.scope(), id.key());
+  }
+
+  @Override
+  protected StoredState state(StateId id) {
+    return query("read " + id, sql.state, rows -> rows.next()
+        ? new StoredState(id, rows.getString(1), rows.getLong(2), rows.getString(3), rows.getString(4))
+        : null, id.scope(), id.key());
+  }
+
+  @Override
+  protected Written set(StateId id, String value) {
+    return query("write " + id, sql.set, PostgresStore::written, id.scope(), id.key(), value, id.scope(), id.key());
+  }
+
+  @Override
+  protected Written compareAndSet(StateId id, long version, String value) {
+    return query("update " + id, sql.compareAndSet, PostgresStore::written, id.scope(), id.key(), value,
+        id.scope(), id.key(), version);
+  }
+
+  @Override
+  protected Written add(StateId id, NumberKind kind, String delta) {
+    String statement = switch (kind) {
+      case INT -> sql.addInt;
+      case LONG -> sql.addLong;
+      case DOUBLE -> sql.addDouble;
+    };
+    try {
+      return query("add to " + id, statement, PostgresStore::written, id.scope(), id.key(), delta, id.scope(),
+          id.key());
+    } catch (StateException e) {
+      if (e.getCause() instanceof SQLException cause
+          && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())
+              || INVALID_TEXT_REPRESENTATION.equals(cause.getSQLState()))) {
+        return new Written(null, null, -1); // overflow or not a number: nothing was written
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected Written createOrSet(StateSeed seed) {
+    StateId id = seed.id();
+    for (int attempt = 0; ; attempt++) {
+      int inserted = update("create " + id, sql.insert, id.scope(), id.key(), seed.initial(), seed.declaration(),
+          seed.type(), seed.owners().toArray(String[]::new), seed.idleMillis(), seed.idleMillis());
+      if (inserted == 1) {
+        return null;
+      }
+      Written written = set(id, seed.initial());
+      if (written != null || attempt >= 100) {
+        return written;
+      }
+    }
+  }
+
+  @Override
+  protected boolean exists(StateId id) {
+    return query("read " + id, sql.exists, ResultSet::next, id.scope(), id.key());
+  }
+
+  @Override
+  protected boolean delete(StateId id) {
+    return deleteAndEnd("delete " + id, sql.delete, null, id.scope(), id.key()) == 1;
+  }
+
+  @Override
+  protected int deleteStatesIn(String scope) {
+    return deleteAndEnd("delete scope " + scope, sql.deleteScope, Set.of(scope), scope);
+  }
+
+  @Override
+  protected List<StoredState> list(String scope) {
+    String statement = scope == null ? sql.list : sql.listScope;
+    Object[] parameters = scope == null ? new Object[0] : new Object[] {scope};
+    return query("list states", statement, rows -> {
+      List<StoredState> states = new ArrayList<>();
+      while (rows.next()) {
+        states.add(new StoredState(StateId.of(rows.getString(1), rows.getString(2)), rows.getString(3),
+            rows.getLong(4), rows.getString(5), rows.getString(6)));
+      }
+      return states;
+    }, parameters);
+  }
+
+  @Override
+  protected int endOwner(String owner) {
+    return deleteAndEnd("end " + owner, sql.deleteOwner, Set.of(), owner);
+  }
+
+  @Override
+  protected void touch(String client, long idleMillis) {
+    update("touch " + client, sql.touch, idleMillis, client);
+  }
+
+  @Override
+  protected boolean redeclare(StateId id, long version, String declaration, String type, String value) {
+    if (update("declare " + id, sql.redeclare, declaration, type, id.scope(), id.key(), version) == 0) {
+      return false;
+    }
+    return value == null || compareAndSet(id, version, value) != null;
+  }
+
+  @Override
+  protected void closeServer() {
+    try {
+      if (sweeper != null) {
+        sweeper.shutdownNow();
+      }
+      listener.close();
+    } finally {
+      if (ownedPool != null) {
+        ownedPool.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresStore[schema=" + sql.schema + "]";
+  }
+
+  // ---- statements ----
+
+  private void createSchema() {
+    call("create schema " + sql.schema, connection -> {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        // Nodes starting together would race on CREATE … IF NOT EXISTS: one at a time.
+        statement.execute("SELECT pg_advisory_xact_lock(hashtext('reactserver-state:" + sql.schema + "'))");
+        statement.execute(sql.createSchema);
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+      return null;
+    }, result -> result);
+  }
+
+  private void sweep() {
+    try {
+      deleteAndEnd("sweep expired client states", sql.deleteExpired, Set.of());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "sweeping expired states failed; the next sweep tries again", e);
+    }
+  }
+
+  /**
+   * Runs a deleting statement (its rows name the scope of each deleted state) and then, in the same
+   * transaction, tells the end of those scopes and of {@code endedScopes}, unless that is null (a
+   * single deletion ends no scope); returns how many states were deleted.
+   */
+  private int deleteAndEnd(String what, String statement, Set<String> endedScopes, Object... parameters) {
+    return call(what, connection -> {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        Set<String> scopes = new LinkedHashSet<>();
+        int deleted = 0;
+        try (PreparedStatement delete = prepare(connection, statement, parameters);
+            ResultSet rows = delete.executeQuery()) {
+          while (rows.next()) {
+            deleted++;
+            scopes.add(rows.getString(1));
+          }
+        }
+        if (endedScopes != null) {
+          scopes.addAll(endedScopes);
+          if (!scopes.isEmpty()) {
+            try (PreparedStatement end = connection.prepareStatement(sql.endScopes)) {
+              end.setArray(1, connection.createArrayOf("text", scopes.toArray(String[]::new)));
+              end.executeQuery().close();
+            }
+          }
+        }
+        connection.commit();
+        return deleted;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    }, count -> count);
+  }
+
+  private static Written written(ResultSet rows) throws SQLException {
+    return rows.next() ? new Written(rows.getString(1), rows.getString(2), rows.getLong(3)) : null;
+  }
+
+  private <T> T query(String what, String statement, RowReader<T> reader, Object... parameters) {
+    return call(what, connection -> {
+      try (PreparedStatement prepared = prepare(connection, statement, parameters);
+          ResultSet rows = prepared.executeQuery()) {
+        return reader.read(rows);
+      }
+    }, result -> result);
+  }
+
+  private int update(String what, String statement, Object... parameters) {
+    return call(what, connection -> {
+      try (PreparedStatement prepared = prepare(connection, statement, parameters)) {
+        return prepared.executeUpdate();
+      }
+    }, count -> count);
+  }
+
+  private static PreparedStatement prepare(Connection connection, String statement, Object... parameters)
+      throws SQLException {
+    PreparedStatement prepared = connection.prepareStatement(statement);
+    for (int i = 0; i < parameters.length; i++) {
+      Object parameter = parameters[i];
+      if (parameter instanceof String[] array) {
+        prepared.setArray(i + 1, connection.createArrayOf("text", array));
+      } else {
+        prepared.setObject(i + 1, parameter);
+      }
+    }
+    return prepared;
+  }
+
+  /** Runs {@code work} on a pooled connection; an unreachable database is a {@link StoreUnavailableException}. */
+  private <T, R> R call(String what, Work<T> work, java.util.function.Function<T, R> then) {
+    T result;
+    try (Connection connection = dataSource.getConnection()) {
+      result = work.run(connection);
+    } catch (SQLException e) {
+      if (unavailable(e)) {
+        throw new StoreUnavailableException("PostgreSQL is unavailable (" + what + "): " + e.getMessage(), e);
+      }
+      throw new StateException("PostgreSQL refused to " + what + ": " + e.getMessage(), e);
+    }
+    return then.apply(result);
+  }
+
+  static boolean unavailable(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
+        || e instanceof SQLTimeoutException
+        || state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
+  }
+
+  private static String jsonArray(List<String> texts) {
+    StringBuilder out = new StringBuilder("[");
+    for (String text : texts) {
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append('"');
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        switch (c) {
+          case '"' -> out.append("\\\"");
+          case '\\' -> out.append("\\\\");
+          default -> {
+            if (c < 0x20) {
+              out.append(String.format("\\u%04x", (int) c));
+            } else {
+              out.append(c);
+            }
+          }
+        }
+      }
+      out.append('"');
+    }
+    return out.append(']').toString();
+  }
+
+  private static HikariDataSource pool(Builder builder) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(builder.jdbcUrl);
+    config.setUsername(builder.user);
+    config.setPassword(builder.password);
+    config.setPoolName("reactserver-state-" + builder.schema);
+    config.setMaximumPoolSize(builder.poolSize);
+    config.setConnectionTimeout(Math.max(250, builder.commandTimeout.toMillis()));
+    config.setValidationTimeout(Math.max(250, builder.commandTimeout.toMillis()));
+    // Fail rather than wait: a call waits at most the command timeout for the server.
+    config.setInitializationFailTimeout(-1);
+    long seconds = Math.max(1, (builder.commandTimeout.toMillis() + 999) / 1000);
+    config.addDataSourceProperty("socketTimeout", Long.toString(seconds));
+    config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+    config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
+    return new HikariDataSource(config);
+  }
+
+  private static String requireSchema(String schema) {
+    Objects.requireNonNull(schema, "schema");
+    if (!SCHEMA.matcher(schema).matches()) {
+      throw new IllegalArgumentException("a schema name needs 1 to 40 lower-case letters, digits or '_',"
+          + " starting with a letter or '_', but was '" + schema + "'");
+    }
+    return schema;
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface RowReader<T> {
+    T read(ResultSet rows) throws SQLException;
+  }
+
+  /** Configures a {@link PostgresStore}. */
+  public static final class Builder extends RemoteStoreBuilder<Builder> {
+    private DataSource dataSource;
+    private String jdbcUrl;
+    private String user;
+    private String password;
+    private String schema = "reactserver_state";
+    private boolean createSchema = true;
+    private Duration commandTimeout = Duration.ofSeconds(2);
+    private int poolSize = 10;
+
+    private Builder() {}
+
+    /**
+     * The schema of the store's table, so that several applications can share one database; lower-case
+     * letters, digits and {@code _}; {@code "reactserver_state"} by default.
+     *
+     * @throws IllegalArgumentException if {@code schema} is not such a name
+     */
+    public Builder schema(String schema) {
+      this.schema = requireSchema(schema);
+      return this;
+    }
+
+    /** Whether the store creates its schema, table and function if missing; true by default. */
+    public Builder createSchema(boolean create) {
+      this.createSchema = create;
+      return this;
+    }
+
+    /**
+     * How long a call waits for a connection or an answer before it fails with a
+     * {@link StoreUnavailableException} (for the store's own pool); 2 seconds by default.
+     */
+    public Builder commandTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("command timeout must be positive, but was " + timeout);
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /** The size of the store's own pool (one connection listens for changes); 10 by default. */
+    public Builder poolSize(int size) {
+      if (size < 2) {
+        throw new IllegalArgumentException("the pool needs at least 2 connections, but was " + size);
+      }
+      this.poolSize = size;
+      return this;
+    }
+
+    /**
+     * Connects and returns the store.
+     *
+     * @throws StoreUnavailableException if the database does not answer
+     */
+    public PostgresStore build() {
+      return new PostgresStore(this);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+  }
+}
