@@ -100,6 +100,19 @@ public final class BenchmarkSuite {
           "StoreSizeBenchmark.getRawReference@1000", "the same among 10³ (memory's own cost)", Double.NaN);
       lowerIsBetter("plain `AtomicReference.get()` among 10⁶", "StoreSizeBenchmark.getRawReference@1000000",
           "StoreSizeBenchmark.getRawReference@1000", "the same among 10³ (memory's own cost)", Double.NaN);
+      for (String store : new String[] {"Redis", "Postgres"}) {
+        String bench = store + "StoreBenchmark.";
+        String raw = store.equals("Redis") ? "Lettuce " : "pgjdbc + HikariCP ";
+        higherIsBetterSpeedup(store + " store `getX()`", bench + "getThroughStore", bench + "getRaw",
+            raw + (store.equals("Redis") ? "`HGET`" : "`SELECT value`"), 0.8);
+        higherIsBetterSpeedup(store + " store `setX(v)`", bench + "setThroughStore", bench + "setRaw",
+            raw + (store.equals("Redis") ? "`HSET`" : "`UPDATE … SET value = ?`"), 0.8);
+        higherIsBetterSpeedup(store + " store `incrementX(1)`", bench + "incrementThroughStore",
+            bench + "incrementRaw", raw + (store.equals("Redis") ? "`HINCRBY`" : "`UPDATE … SET value = value + 1`"),
+            0.8);
+        lowerIsBetter(store + " store `bind` 4 states (one round trip)", bench + "bindThroughStore",
+            bench + "getRaw", "one raw read", Double.NaN);
+      }
       line(String.format(Locale.ROOT, "| memory per client-scoped state, 10⁶ states | %.1f bytes | value size"
           + " excluded | | ≤ 96 bytes | %s |", bytesPerState, bytesPerState <= 96 ? "yes" : "**no**"));
       lowerIsBetter("compile 500 components × 4 `@State`", "CompileBenchmark.compileStateProcessor",

@@ -1,0 +1,63 @@
+package dev.reactserver.state.postgres;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateType;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** The documented table, read back with plain SQL. */
+class PostgresLayoutTest {
+
+  private static final StateDeclaration<Integer> ITEMS =
+      StateDeclaration.of("shop.Cart", "items", "items", "cart.$client", StateType.of(int.class));
+
+  @Test
+  void aStateIsARowOfTheSchemasTable() throws SQLException {
+    String schema = TestPostgres.freshSchema();
+    try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).build();
+        Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
+      StateContext.of(store).withClient("c1").bind(ITEMS, 3);
+
+      try (ResultSet row = statement.executeQuery("SELECT scope, key, value, version, declaration, type,"
+          + " owners, expires_at > now() FROM " + schema + ".states")) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString(1)).isEqualTo("cart.$client(c1)");
+        assertThat(row.getString(2)).isEqualTo("items");
+        assertThat(row.getString(3)).isEqualTo("3");
+        assertThat(row.getLong(4)).isEqualTo(1L);
+        assertThat(row.getString(5)).isEqualTo("shop.Cart.items (int)");
+        assertThat(row.getString(6)).isEqualTo("java.lang.Integer");
+        assertThat((Object[]) row.getArray(7).getArray()).asList().containsExactly("$client(c1)");
+        assertThat(row.getBoolean(8)).isTrue();
+        assertThat(row.next()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void theSchemaScriptCreatesWhatTheStoreNeeds() throws SQLException {
+    String schema = TestPostgres.freshSchema();
+    try (Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(PostgresStore.schemaSql(schema));
+    }
+    try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).createSchema(false).build()) {
+      assertThat(StateContext.of(store).withClient("c1").bind(ITEMS, 5).get()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void schemaNamesAreChecked() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PostgresStore.builder(TestPostgres.pool()).schema("Shop; DROP"));
+    assertThat(e).hasMessageThat().contains("'Shop; DROP'");
+  }
+}
