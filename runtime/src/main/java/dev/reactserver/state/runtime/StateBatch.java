@@ -12,11 +12,12 @@ import java.util.List;
 public final class StateBatch {
 
   private final StateContext context;
+  /** Null for the in-memory store, which binds at once: nothing to load. */
   private final List<StateRef<?>> prepared;
 
   StateBatch(StateContext context, int expected) {
     this.context = context;
-    this.prepared = new ArrayList<>(Math.max(expected, 1));
+    this.prepared = context.store() instanceof InMemoryStore ? null : new ArrayList<>(Math.max(expected, 1));
   }
 
   /**
@@ -27,7 +28,9 @@ public final class StateBatch {
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
     StateRef<T> ref = context.prepare(declaration, initial);
-    prepared.add(ref);
+    if (prepared != null) {
+      prepared.add(ref);
+    }
     return ref;
   }
 
@@ -37,6 +40,8 @@ public final class StateBatch {
    * @throws StateTypeException if a state exists with another declared type
    */
   public void load() {
-    context.store().loadStates(prepared);
+    if (prepared != null) {
+      context.store().loadStates(prepared);
+    }
   }
 }

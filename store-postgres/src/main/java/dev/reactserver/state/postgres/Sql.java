@@ -93,8 +93,9 @@ final class Sql {
     this.deleteScope = deleteWhere(table, publish, "scope = ?");
     this.deleteOwner = deleteWhere(table, publish, "owners @> ARRAY[?]::text[]");
     this.deleteExpired = deleteWhere(table, publish, "expires_at < now()");
+    // A scope ends once it holds no state: expiry may remove some states of a scope before others.
     this.endScopes = "SELECT pg_notify('" + channel + "', json_build_object('s', s, 'e', true)::text)"
-        + " FROM unnest(?::text[]) AS s";
+        + " FROM unnest(?::text[]) AS s WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE scope = s)";
     this.list = "SELECT scope, key, value, version, declaration, type FROM " + table;
     this.listScope = list + " WHERE scope = ?";
     this.touch = "UPDATE " + table + " SET expires_at = now() + ? * interval '1 millisecond'"

@@ -140,11 +140,6 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     return idleMillis;
   }
 
-  /** Whether any listener on this node is subscribed. */
-  protected final boolean hasListeners() {
-    return changes.hasListeners();
-  }
-
   // ---- Store ----
 
   @Override
@@ -358,14 +353,16 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private void check(RemoteStateRef<?> ref, StoredState stored) {
     StateSeed seed = ref.seed;
     for (int attempt = 0; ; attempt++) {
-      if (seed.declaration().isEmpty() || stored.type().equals(seed.type())) {
+      if (seed.declaration().isEmpty()
+          || stored.type().equals(seed.type()) && !stored.declaration().isEmpty()) {
         return;
       }
       boolean untyped = stored.declaration().isEmpty();
       if (!untyped && !sameField(stored.declaration(), seed.declaration())) {
         throw new StateTypeException(seed.id(), stored.declaration(), ref.declaration);
       }
-      // Created without a declaration, or this very field's type changed since: adopt it if it fits.
+      // Created without a declaration (recorded now, so that a conflicting one is named later), or this
+      // very field's type changed since: adopt the declaration if the value fits it.
       String reset = null;
       try {
         ref.codec.decode(stored.value());

@@ -345,6 +345,18 @@ public abstract class StoreConformanceTest {
   }
 
   @Test
+  void aStateCreatedWithoutADeclarationTakesTheFirstOneThatFits() {
+    StateContext ctx = StateContext.of(store);
+    store.getState(5, StateId.of("lobby", "count"));
+
+    StateRef<Integer> count = ctx.bind(COUNT, 0);
+    StateTypeException e = assertThrows(StateTypeException.class, () -> ctx.bind(TEXT_COUNT, ""));
+
+    assertThat(count.get()).isEqualTo(5);
+    assertThat(e).hasMessageThat().contains("tck.Counter.count (int) and tck.Banner.text (java.lang.String)");
+  }
+
+  @Test
   void aPrimitiveAndItsBoxAreOneType() {
     StateContext ctx = StateContext.of(store);
     StateRef<Integer> primitive = ctx.bind(COUNT, 0);
