@@ -2,6 +2,7 @@ package dev.reactserver.state.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reactserver.state.remote.CompareAndSetResult;
 import dev.reactserver.state.remote.NumberKind;
 import dev.reactserver.state.remote.RemoteStore;
 import dev.reactserver.state.remote.RemoteStoreBuilder;
@@ -199,9 +200,10 @@ public final class PostgresStore extends RemoteStore {
   }
 
   @Override
-  protected Written compareAndSet(StateId id, long version, String value) {
-    return query("update " + id, sql.compareAndSet, PostgresStore::written, id.scope(), id.key(), value,
-        id.scope(), id.key(), version);
+  protected CompareAndSetResult compareAndSet(StateId id, long version, String value) {
+    Written written = query("update " + id, sql.compareAndSet, PostgresStore::written, id.scope(), id.key(),
+        value, id.scope(), id.key(), version);
+    return written != null ? CompareAndSetResult.wrote(written) : CompareAndSetResult.lost(null);
   }
 
   @Override
@@ -284,7 +286,7 @@ public final class PostgresStore extends RemoteStore {
     if (update("declare " + id, sql.redeclare, declaration, type, id.scope(), id.key(), version) == 0) {
       return false;
     }
-    return value == null || compareAndSet(id, version, value) != null;
+    return value == null || compareAndSet(id, version, value).written() != null;
   }
 
   @Override

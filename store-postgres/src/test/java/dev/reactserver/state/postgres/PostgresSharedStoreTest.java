@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresSharedStoreTest extends SharedStoreConformanceTest {
 
   private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate", "executeBatch");
-  private static final AtomicLong STATEMENTS = new AtomicLong();
+  /** Statements executed, by the thread that executed them: a listening or sweeping thread is not the test's. */
+  private static final Map<Thread, AtomicLong> STATEMENTS = new ConcurrentHashMap<>();
   private static Path data;
   private static int port;
   private static EmbeddedPostgres server;
@@ -73,7 +76,7 @@ class PostgresSharedStoreTest extends SharedStoreConformanceTest {
 
   @Override
   protected long roundTrips() {
-    return STATEMENTS.get();
+    return STATEMENTS.computeIfAbsent(Thread.currentThread(), thread -> new AtomicLong()).get();
   }
 
   /** The data source, counting every statement its connections execute: one round trip each. */
@@ -95,7 +98,7 @@ class PostgresSharedStoreTest extends SharedStoreConformanceTest {
   private static <T> T proxy(Class<T> type, Object target, Wrap wrap) {
     InvocationHandler handler = (self, method, args) -> {
       if (type != DataSource.class && type != Connection.class && EXECUTIONS.contains(method.getName())) {
-        STATEMENTS.incrementAndGet();
+        STATEMENTS.computeIfAbsent(Thread.currentThread(), thread -> new AtomicLong()).incrementAndGet();
       }
       try {
         return wrap.wrap(method.getName(), method.invoke(target, args));

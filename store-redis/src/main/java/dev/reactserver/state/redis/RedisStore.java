@@ -1,6 +1,7 @@
 package dev.reactserver.state.redis;
 
 import dev.reactserver.state.redis.Scripts.Script;
+import dev.reactserver.state.remote.CompareAndSetResult;
 import dev.reactserver.state.remote.NumberKind;
 import dev.reactserver.state.remote.RemoteStore;
 import dev.reactserver.state.remote.RemoteStoreBuilder;
@@ -164,10 +165,16 @@ public final class RedisStore extends RemoteStore {
   }
 
   @Override
-  protected Written compareAndSet(StateId id, long version, String value) {
+  protected CompareAndSetResult compareAndSet(StateId id, long version, String value) {
     List<Object> result = run(Script.CAS, ScriptOutputType.MULTI, prefix, id.scope(), id.key(),
         Long.toString(version), value);
-    return result.size() < 3 ? null : new Written(text(result.get(1)), value, number(result.get(2)));
+    if (result.isEmpty()) {
+      return CompareAndSetResult.lost(null);
+    }
+    if (number(result.get(0)) == 0) {
+      return CompareAndSetResult.lost(stored(id, result, 1));
+    }
+    return CompareAndSetResult.wrote(new Written(text(result.get(1)), value, number(result.get(2))));
   }
 
   @Override

@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -44,6 +46,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private static final Comparator<StateId> BY_SCOPE_AND_KEY =
       Comparator.comparing(StateId::scope).thenComparing(StateId::key);
   private static final int RECREATE_ATTEMPTS = 100;
+  /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
+  private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
 
   private final JsonCodecs codecs;
   private final long idleMillis;
@@ -51,6 +55,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private final boolean resetUndecodable;
   private final ClientTouches touches;
   private final ChangeDispatcher changes;
+  private final Lock[] updateLocks = new Lock[64];
   /** Declarations this node has bound, by {@link StateDeclaration#describe()}: codecs for snapshots. */
   private final ConcurrentHashMap<String, StateType<?>> declaredTypes = new ConcurrentHashMap<>();
 
@@ -65,6 +70,9 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     this.resetUndecodable = settings.resetUndecodable;
     this.touches = new ClientTouches(idleMillis);
     this.changes = new ChangeDispatcher(name, this::codecFor, this::valueOrNull);
+    for (int i = 0; i < updateLocks.length; i++) {
+      updateLocks[i] = new ReentrantLock();
+    }
   }
 
   // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
@@ -85,8 +93,11 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   /** Sets the value of an existing state; null if it does not exist (nothing written). */
   protected abstract Written set(StateId id, String value);
 
-  /** Sets the value if the state's version is {@code version}; null otherwise or if it does not exist. */
-  protected abstract Written compareAndSet(StateId id, long version, String value);
+  /**
+   * Sets the value if the state's version is {@code version}; otherwise writes nothing and returns the
+   * state found instead, if the server tells it.
+   */
+  protected abstract CompareAndSetResult compareAndSet(StateId id, long version, String value);
 
   /**
    * Adds {@code delta} (a decimal literal) to an existing numeric state: null if it does not exist; a
@@ -290,17 +301,39 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   <T> T update(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
+    if (UPDATING.get() != null) {
+      return updateOptimistically(ref, fn); // an update inside an update's function: never wait on a lock
+    }
+    // Threads of this node take turns on a state, so that only other nodes can make an attempt fail:
+    // optimistic attempts of many local threads would mostly collide with each other.
+    Lock lock = updateLocks[Math.floorMod(ref.id().hashCode(), updateLocks.length)];
+    lock.lock();
+    UPDATING.set(Boolean.TRUE);
+    try {
+      return updateOptimistically(ref, fn);
+    } finally {
+      UPDATING.remove();
+      lock.unlock();
+    }
+  }
+
+  private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     StoredState current = stateOrCreate(ref);
     for (int attempt = 1; ; attempt++) {
       T next = fn.apply(decode(ref, current.value()));
-      if (compareAndSet(ref.id(), current.version(), encode(ref.id(), ref.codec, next)) != null) {
+      CompareAndSetResult result = compareAndSet(ref.id(), current.version(), encode(ref.id(), ref.codec, next));
+      if (result.written() != null) {
         return next;
       }
       if (attempt >= updateAttempts) {
         throw new StateConflictException(ref.id(), attempt);
       }
-      backOff(attempt);
-      current = stateOrCreate(ref);
+      if (attempt <= 2 && result.found() != null) {
+        current = result.found(); // fresh: retry at once, without another read
+      } else {
+        backOff(attempt); // writers keep colliding: spread them out, then read what is there now
+        current = stateOrCreate(ref);
+      }
     }
   }
 

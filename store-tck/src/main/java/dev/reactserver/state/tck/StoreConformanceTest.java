@@ -208,6 +208,36 @@ public abstract class StoreConformanceTest {
     assertThat(count.get()).isEqualTo(3 * threads * perThread);
   }
 
+  @Test
+  void updatesNestedInEachOthersFunctionsInOppositeOrderFinish() throws Exception {
+    StateRef<Long> a = store.getState(0L, StateId.of("lobby", "a"));
+    StateRef<Long> b = store.getState(0L, StateId.of("lobby", "b"));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CyclicBarrier start = new CyclicBarrier(2);
+      Future<?> ab = pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < 200; i++) {
+          a.update(v -> v + b.update(w -> w + 1) * 0 + 1);
+        }
+        return null;
+      });
+      Future<?> ba = pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < 200; i++) {
+          b.update(v -> v + a.update(w -> w + 1) * 0 + 1);
+        }
+        return null;
+      });
+      ab.get(1, TimeUnit.MINUTES);
+      ba.get(1, TimeUnit.MINUTES);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(a.get()).isAtLeast(400L);
+    assertThat(b.get()).isAtLeast(400L);
+  }
+
   // ---- subscriptions ----
 
   @Test
