@@ -208,14 +208,13 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected Written add(StateId id, NumberKind kind, String delta) {
-    String statement = switch (kind) {
-      case INT -> sql.addInt;
-      case LONG -> sql.addLong;
-      case DOUBLE -> sql.addDouble;
-    };
     try {
-      return query("add to " + id, statement, PostgresStore::written, id.scope(), id.key(), delta, id.scope(),
-          id.key());
+      return switch (kind) {
+        case INT -> query("add to " + id, sql.addInt, PostgresStore::written, delta, id.scope(), id.key(), delta);
+        case LONG -> query("add to " + id, sql.addLong, PostgresStore::written, delta, id.scope(), id.key(), delta);
+        case DOUBLE -> query("add to " + id, sql.addDouble, PostgresStore::written, id.scope(), id.key(), delta,
+            id.scope(), id.key());
+      };
     } catch (StateException e) {
       if (e.getCause() instanceof SQLException cause
           && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())

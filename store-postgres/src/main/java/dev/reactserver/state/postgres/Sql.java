@@ -81,8 +81,8 @@ final class Sql {
     this.state = "SELECT value, version, declaration, type FROM " + table + " WHERE scope = ? AND key = ?";
     this.set = write(table, publish, "?", "");
     this.compareAndSet = write(table, publish, "?", " AND t.version = ?");
-    this.addInt = write(table, publish, "(t.value::int + ?::int)::text", "");
-    this.addLong = write(table, publish, "(t.value::bigint + ?::bigint)::text", "");
+    this.addInt = addInteger(table, publish, "int");
+    this.addLong = addInteger(table, publish, "bigint");
     this.addDouble = write(table, publish, "(t.value::float8 + ?::float8)::text", "");
     this.insert = """
         INSERT INTO %1$s (scope, key, value, version, declaration, type, owners, expires_at)
@@ -117,6 +117,21 @@ final class Sql {
           RETURNING t.scope, t.key, old.value AS old_value, t.value, t.version, t.declaration, t.type)
         SELECT old_value, value, version, %2$s(scope, key, old_value, value, false, declaration, type)
         FROM written""".formatted(table, publish, expression, condition);
+  }
+
+  /**
+   * Adds to an integer state and publishes the change, in one statement without locking the row first
+   * (the old value is the new one minus the delta, exactly); parameters: delta, scope, key, delta.
+   */
+  private static String addInteger(String table, String publish, String type) {
+    return """
+        WITH written AS (
+          UPDATE %1$s t SET value = (t.value::%3$s + ?::%3$s)::text, version = t.version + 1
+          WHERE t.scope = ? AND t.key = ?
+          RETURNING t.scope, t.key, t.value, t.version, t.declaration, t.type)
+        SELECT old_value, value, version, %2$s(scope, key, old_value, value, false, declaration, type)
+        FROM (SELECT *, (value::bigint - ?::bigint)::text AS old_value FROM written) w"""
+        .formatted(table, publish, type);
   }
 
   /** Deletes states and publishes each deletion; returns the scope of each. */
