@@ -12,12 +12,11 @@ import java.util.List;
 public final class StateBatch {
 
   private final StateContext context;
-  /** Null for the in-memory store, which binds at once: nothing to load. */
   private final List<StateRef<?>> prepared;
 
   StateBatch(StateContext context, int expected) {
     this.context = context;
-    this.prepared = context.store() instanceof InMemoryStore ? null : new ArrayList<>(Math.max(expected, 1));
+    this.prepared = new ArrayList<>(Math.max(expected, 1));
   }
 
   /**
@@ -28,9 +27,7 @@ public final class StateBatch {
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
     StateRef<T> ref = context.prepare(declaration, initial);
-    if (prepared != null) {
-      prepared.add(ref);
-    }
+    prepared.add(ref);
     return ref;
   }
 
@@ -40,8 +37,6 @@ public final class StateBatch {
    * @throws StateTypeException if a state exists with another declared type
    */
   public void load() {
-    if (prepared != null) {
-      context.store().loadStates(prepared);
-    }
+    context.store().loadStates(prepared);
   }
 }

@@ -146,7 +146,7 @@ public final class PostgresStore extends RemoteStore {
       owners[i] = jsonArray(seed.owners());
       idles[i] = seed.idleMillis();
     }
-    return call("bind " + n + " states", connection -> {
+    List<StoredState> loaded = call("bind " + n + " states", connection -> {
       try (PreparedStatement statement = connection.prepareStatement(sql.load)) {
         statement.setArray(1, connection.createArrayOf("int4", ord));
         statement.setArray(2, connection.createArrayOf("text", scopes));
@@ -168,7 +168,8 @@ public final class PostgresStore extends RemoteStore {
         }
         return states;
       }
-    }, states -> states.contains(null) ? retryMissing(seeds, states, idleMillis) : states);
+    });
+    return loaded.contains(null) ? retryMissing(seeds, loaded, idleMillis) : loaded;
   }
 
   /** A row inserted by another node after this statement's snapshot is found by a second look. */
@@ -325,7 +326,7 @@ public final class PostgresStore extends RemoteStore {
         connection.setAutoCommit(autoCommit);
       }
       return null;
-    }, result -> result);
+    });
   }
 
   private void sweep() {
@@ -372,7 +373,7 @@ public final class PostgresStore extends RemoteStore {
       } finally {
         connection.setAutoCommit(autoCommit);
       }
-    }, count -> count);
+    });
   }
 
   private static Written written(ResultSet rows) throws SQLException {
@@ -385,7 +386,7 @@ public final class PostgresStore extends RemoteStore {
           ResultSet rows = prepared.executeQuery()) {
         return reader.read(rows);
       }
-    }, result -> result);
+    });
   }
 
   private int update(String what, String statement, Object... parameters) {
@@ -393,7 +394,7 @@ public final class PostgresStore extends RemoteStore {
       try (PreparedStatement prepared = prepare(connection, statement, parameters)) {
         return prepared.executeUpdate();
       }
-    }, count -> count);
+    });
   }
 
   private static PreparedStatement prepare(Connection connection, String statement, Object... parameters)
@@ -411,17 +412,15 @@ public final class PostgresStore extends RemoteStore {
   }
 
   /** Runs {@code work} on a pooled connection; an unreachable database is a {@link StoreUnavailableException}. */
-  private <T, R> R call(String what, Work<T> work, java.util.function.Function<T, R> then) {
-    T result;
+  private <T> T call(String what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
-      result = work.run(connection);
+      return work.run(connection);
     } catch (SQLException e) {
       if (unavailable(e)) {
         throw new StoreUnavailableException("PostgreSQL is unavailable (" + what + "): " + e.getMessage(), e);
       }
       throw new StateException("PostgreSQL refused to " + what + ": " + e.getMessage(), e);
     }
-    return then.apply(result);
   }
 
   static boolean unavailable(SQLException e) {
