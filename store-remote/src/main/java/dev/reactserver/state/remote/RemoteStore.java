@@ -181,6 +181,9 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   @Override
   public void loadStates(List<? extends StateRef<?>> prepared) {
+    if (prepared.isEmpty()) {
+      return;
+    }
     List<RemoteStateRef<?>> refs = new ArrayList<>(prepared.size());
     List<StateSeed> seeds = new ArrayList<>(prepared.size());
     for (StateRef<?> ref : prepared) {
