@@ -74,7 +74,8 @@ public final class PostgresStore extends RemoteStore {
       if (builder.createSchema) {
         createSchema();
       }
-      this.listener = new ChangeListener(dataSource, sql.channel, this::receive);
+      this.listener = new ChangeListener(dataSource, sql.channel, this::receive,
+          builder.commandTimeout.multipliedBy(5));
       long idle = idleClientTimeoutMillis();
       this.sweeper = idle == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "reactserver-state-sweeper-" + builder.schema);
