@@ -20,7 +20,6 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class PostgresStore extends RemoteStore {
         createSchema();
       }
       this.listener = new ChangeListener(dataSource, sql.channel, this::receive,
-          builder.commandTimeout.multipliedBy(5));
+          commandTimeout().multipliedBy(5));
       long idle = idleClientTimeoutMillis();
       this.sweeper = idle == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "reactserver-state-sweeper-" + builder.schema);
@@ -457,18 +456,18 @@ public final class PostgresStore extends RemoteStore {
     return out.append(']').toString();
   }
 
-  private static HikariDataSource pool(Builder builder) {
+  private HikariDataSource pool(Builder builder) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(builder.jdbcUrl);
     config.setUsername(builder.user);
     config.setPassword(builder.password);
     config.setPoolName("reactserver-state-" + builder.schema);
     config.setMaximumPoolSize(builder.poolSize);
-    config.setConnectionTimeout(Math.max(250, builder.commandTimeout.toMillis()));
-    config.setValidationTimeout(Math.max(250, builder.commandTimeout.toMillis()));
+    config.setConnectionTimeout(Math.max(250, commandTimeout().toMillis()));
+    config.setValidationTimeout(Math.max(250, commandTimeout().toMillis()));
     // Fail rather than wait: a call waits at most the command timeout for the server.
     config.setInitializationFailTimeout(-1);
-    long seconds = Math.max(1, (builder.commandTimeout.toMillis() + 999) / 1000);
+    long seconds = Math.max(1, (commandTimeout().toMillis() + 999) / 1000);
     config.addDataSourceProperty("socketTimeout", Long.toString(seconds));
     config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
     config.addDataSourceProperty("loginTimeout", Long.toString(seconds));
@@ -502,7 +501,6 @@ public final class PostgresStore extends RemoteStore {
     private String password;
     private String schema = "reactserver_state";
     private boolean createSchema = true;
-    private Duration commandTimeout = Duration.ofSeconds(2);
     private int poolSize = 10;
 
     private Builder() {}
@@ -521,19 +519,6 @@ public final class PostgresStore extends RemoteStore {
     /** Whether the store creates its schema, table and function if missing; true by default. */
     public Builder createSchema(boolean create) {
       this.createSchema = create;
-      return this;
-    }
-
-    /**
-     * How long a call waits for a connection or an answer before it fails with a
-     * {@link StoreUnavailableException} (for the store's own pool); 2 seconds by default.
-     */
-    public Builder commandTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("command timeout must be positive, but was " + timeout);
-      }
-      this.commandTimeout = timeout;
       return this;
     }
 

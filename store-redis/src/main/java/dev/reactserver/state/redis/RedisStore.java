@@ -26,7 +26,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -69,7 +68,7 @@ public final class RedisStore extends RemoteStore {
   private RedisStore(Builder builder) {
     super(builder, "redis-" + builder.prefix);
     this.prefix = builder.prefix;
-    this.uri = RedisURI.builder(builder.uri).withTimeout(builder.commandTimeout).build();
+    this.uri = RedisURI.builder(builder.uri).withTimeout(commandTimeout()).build();
     this.ownsClient = builder.client == null;
     this.client = ownsClient ? RedisClient.create() : builder.client;
     if (ownsClient) {
@@ -77,8 +76,8 @@ public final class RedisStore extends RemoteStore {
           .autoReconnect(true)
           // Fail fast while Redis is away instead of queueing commands that may run much later.
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
-          .socketOptions(SocketOptions.builder().connectTimeout(builder.commandTimeout).build())
+          .timeoutOptions(TimeoutOptions.enabled(commandTimeout()))
+          .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout()).build())
           .build());
     }
     try {
@@ -344,7 +343,6 @@ public final class RedisStore extends RemoteStore {
     private final RedisURI uri;
     private RedisClient client;
     private String prefix = "state";
-    private Duration commandTimeout = Duration.ofSeconds(2);
 
     private Builder(RedisURI uri) {
       this.uri = uri;
@@ -363,19 +361,6 @@ public final class RedisStore extends RemoteStore {
             + " '-', but was '" + prefix + "'");
       }
       this.prefix = prefix;
-      return this;
-    }
-
-    /**
-     * How long a call waits for Redis before it fails with a {@link StoreUnavailableException}; 2 seconds
-     * by default.
-     */
-    public Builder commandTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("command timeout must be positive, but was " + timeout);
-      }
-      this.commandTimeout = timeout;
       return this;
     }
 

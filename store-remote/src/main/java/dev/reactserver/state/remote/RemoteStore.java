@@ -14,6 +14,7 @@ import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.Subscription;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,6 +51,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
 
   private final JsonCodecs codecs;
+  private final Duration commandTimeout;
   private final long idleMillis;
   private final int updateAttempts;
   private final boolean resetUndecodable;
@@ -65,6 +67,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
    */
   protected RemoteStore(RemoteStoreBuilder<?> settings, String name) {
     this.codecs = settings.codecs;
+    this.commandTimeout = settings.commandTimeout;
     this.idleMillis = settings.idleClientTimeout == null ? 0 : settings.idleClientTimeout.toMillis();
     this.updateAttempts = settings.updateAttempts;
     this.resetUndecodable = settings.resetUndecodable;
@@ -144,6 +147,11 @@ public abstract class RemoteStore implements Store, AutoCloseable {
    */
   protected final void receive(String message) {
     changes.receive(message);
+  }
+
+  /** How long a call may wait for the server. */
+  protected final Duration commandTimeout() {
+    return commandTimeout;
   }
 
   /** How long client states live unseen, in milliseconds; 0 if they never expire. */

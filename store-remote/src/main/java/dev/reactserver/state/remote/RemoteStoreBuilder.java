@@ -15,6 +15,7 @@ public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
   public static final int DEFAULT_UPDATE_ATTEMPTS = 100;
 
   Duration idleClientTimeout = StoreOptions.DEFAULT_IDLE_CLIENT_TIMEOUT;
+  Duration commandTimeout = Duration.ofSeconds(2);
   JsonCodecs codecs = JsonCodecs.strict();
   int updateAttempts = DEFAULT_UPDATE_ATTEMPTS;
   boolean resetUndecodable;
@@ -33,6 +34,21 @@ public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
       throw new IllegalArgumentException("idle client timeout must be at least 1 ms, but was " + timeout);
     }
     this.idleClientTimeout = timeout;
+    return self();
+  }
+
+  /**
+   * How long a call waits for the server (a connection, an answer) before it fails with a
+   * {@code StoreUnavailableException}; 2 seconds by default.
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  public B commandTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("command timeout must be positive, but was " + timeout);
+    }
+    this.commandTimeout = timeout;
     return self();
   }
 
