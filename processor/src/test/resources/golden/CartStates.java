@@ -36,43 +36,43 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.reactserver.state.processor.StateProcessor")
 public final class CartStates {
-  private static final StateDeclaration<Integer> ITEMS = StateDeclaration.of("test.Cart", "items", "items", "$client",
-    StateType.of(int.class));
+  private static final StateDeclaration<Integer> ITEMS = StateDeclaration.<Integer>of("test.Cart", "items", "items", "$client",
+    StateType.<Integer>of(int.class));
 
-  private static final StateDeclaration<Long> VISITS = StateDeclaration.of("test.Cart", "visits", "visits", "shop",
-    StateType.of(long.class));
+  private static final StateDeclaration<Long> VISITS = StateDeclaration.<Long>of("test.Cart", "visits", "visits", "shop",
+    StateType.<Long>of(long.class));
 
-  private static final StateDeclaration<Double> TOTAL = StateDeclaration.of("test.Cart", "total", "total", "$component",
-    StateType.of(double.class));
+  private static final StateDeclaration<Double> TOTAL = StateDeclaration.<Double>of("test.Cart", "total", "total", "$component",
+    StateType.<Double>of(double.class));
 
-  private static final StateDeclaration<Integer> POINTS = StateDeclaration.of("test.Cart", "points", "points", "$user",
-    StateType.of(Integer.class));
+  private static final StateDeclaration<Integer> POINTS = StateDeclaration.<Integer>of("test.Cart", "points", "points", "$user",
+    StateType.<Integer>of(Integer.class));
 
-  private static final StateDeclaration<Boolean> OPEN = StateDeclaration.of("test.Cart", "open", "open", "$component",
-    StateType.of(boolean.class));
+  private static final StateDeclaration<Boolean> OPEN = StateDeclaration.<Boolean>of("test.Cart", "open", "open", "$component",
+    StateType.<Boolean>of(boolean.class));
 
-  private static final StateDeclaration<Boolean> IS_GIFT = StateDeclaration.of("test.Cart", "isGift", "isGift", "$component",
-    StateType.of(boolean.class));
+  private static final StateDeclaration<Boolean> IS_GIFT = StateDeclaration.<Boolean>of("test.Cart", "isGift", "isGift", "$component",
+    StateType.<Boolean>of(boolean.class));
 
-  private static final StateDeclaration<Character> GRADE = StateDeclaration.of("test.Cart", "grade", "grade", "$component",
-    StateType.of(char.class));
+  private static final StateDeclaration<Character> GRADE = StateDeclaration.<Character>of("test.Cart", "grade", "grade", "$component",
+    StateType.<Character>of(char.class));
 
-  private static final StateDeclaration<String> NOTE = StateDeclaration.of("test.Cart", "note", "note*/ \\u0041 @see <b>", "cart.$client",
-    StateType.of(String.class));
+  private static final StateDeclaration<String> NOTE = StateDeclaration.<String>of("test.Cart", "note", "note*/ \\u0041 @see <b>", "cart.$client",
+    StateType.<String>of(String.class));
 
-  private static final StateDeclaration<List<String>> WISHLIST = StateDeclaration.of("test.Cart", "wishlist", "wishlist", "$user",
+  private static final StateDeclaration<List<String>> WISHLIST = StateDeclaration.<List<String>>of("test.Cart", "wishlist", "wishlist", "$user",
     StateType.<List<String>>ofType(Types.parameterized(List.class, String.class)));
 
-  private static final StateDeclaration<Map<String, List<Integer>>> PRICES = StateDeclaration.of("test.Cart", "prices", "prices", "$component",
+  private static final StateDeclaration<Map<String, List<Integer>>> PRICES = StateDeclaration.<Map<String, List<Integer>>>of("test.Cart", "prices", "prices", "$component",
     StateType.<Map<String, List<Integer>>>ofType(Types.parameterized(Map.class, String.class, Types.parameterized(List.class, Integer.class))));
 
-  private static final StateDeclaration<int[]> SLOTS = StateDeclaration.of("test.Cart", "slots", "slots", "$component",
-    StateType.of(int[].class));
+  private static final StateDeclaration<int[]> SLOTS = StateDeclaration.<int[]>of("test.Cart", "slots", "slots", "$component",
+    StateType.<int[]>of(int[].class));
 
-  private static final StateDeclaration<List<? extends Number>> SCORES = StateDeclaration.of("test.Cart", "scores", "scores", "$component",
+  private static final StateDeclaration<List<? extends Number>> SCORES = StateDeclaration.<List<? extends Number>>of("test.Cart", "scores", "scores", "$component",
     StateType.<List<? extends Number>>ofType(Types.parameterized(List.class, Types.subtypeOf(Number.class))));
 
-  private static final StateDeclaration<List<String>[]> PAGES = StateDeclaration.of("test.Cart", "pages", "pages", "$component",
+  private static final StateDeclaration<List<String>[]> PAGES = StateDeclaration.<List<String>[]>of("test.Cart", "pages", "pages", "$component",
     StateType.<List<String>[]>ofType(Types.arrayOf(Types.parameterized(List.class, String.class))));
 
   private final StateRef<Integer> items;
@@ -138,19 +138,19 @@ public final class CartStates {
     // One batch: a store on a server creates and checks every state in one round trip.
     StateBatch batch = ctx.batch(13);
     CartStates states = new CartStates(
-          batch.bind(ITEMS, component.items),
-          batch.bind(VISITS, component.visits),
-          batch.bind(TOTAL, component.total),
-          batch.bind(POINTS, component.points),
-          batch.bind(OPEN, component.open),
-          batch.bind(IS_GIFT, component.isGift),
-          batch.bind(GRADE, component.grade),
-          batch.bind(NOTE, component.note),
-          batch.bind(WISHLIST, component.wishlist),
-          batch.bind(PRICES, component.prices),
-          batch.bind(SLOTS, component.slots),
-          batch.bind(SCORES, component.scores),
-          batch.bind(PAGES, component.pages));
+          batch.<Integer>bind(ITEMS, (Integer) component.items),
+          batch.<Long>bind(VISITS, (Long) component.visits),
+          batch.<Double>bind(TOTAL, (Double) component.total),
+          batch.<Integer>bind(POINTS, component.points),
+          batch.<Boolean>bind(OPEN, (Boolean) component.open),
+          batch.<Boolean>bind(IS_GIFT, (Boolean) component.isGift),
+          batch.<Character>bind(GRADE, (Character) component.grade),
+          batch.<String>bind(NOTE, component.note),
+          batch.<List<String>>bind(WISHLIST, component.wishlist),
+          batch.<Map<String, List<Integer>>>bind(PRICES, component.prices),
+          batch.<int[]>bind(SLOTS, component.slots),
+          batch.<List<? extends Number>>bind(SCORES, component.scores),
+          batch.<List<String>[]>bind(PAGES, component.pages));
     batch.load();
     return states;
   }
@@ -159,14 +159,14 @@ public final class CartStates {
    * Returns the value of state <code>items</code> (scope <code>$client</code>).
    */
   public int getItems() {
-    return StateValues.nonNull(this.items);
+    return StateValues.<Integer>nonNull(this.items);
   }
 
   /**
    * Sets the value of state <code>items</code> (scope <code>$client</code>).
    */
   public void setItems(int value) {
-    this.items.set(value);
+    this.items.set((Integer) value);
   }
 
   /**
@@ -203,14 +203,14 @@ public final class CartStates {
    * Returns the value of state <code>visits</code> (scope <code>shop</code>).
    */
   public long getVisits() {
-    return StateValues.nonNull(this.visits);
+    return StateValues.<Long>nonNull(this.visits);
   }
 
   /**
    * Sets the value of state <code>visits</code> (scope <code>shop</code>).
    */
   public void setVisits(long value) {
-    this.visits.set(value);
+    this.visits.set((Long) value);
   }
 
   /**
@@ -247,14 +247,14 @@ public final class CartStates {
    * Returns the value of state <code>total</code> (scope <code>$component</code>).
    */
   public double getTotal() {
-    return StateValues.nonNull(this.total);
+    return StateValues.<Double>nonNull(this.total);
   }
 
   /**
    * Sets the value of state <code>total</code> (scope <code>$component</code>).
    */
   public void setTotal(double value) {
-    this.total.set(value);
+    this.total.set((Double) value);
   }
 
   /**
@@ -335,14 +335,14 @@ public final class CartStates {
    * Returns the value of state <code>open</code> (scope <code>$component</code>).
    */
   public boolean isOpen() {
-    return StateValues.nonNull(this.open);
+    return StateValues.<Boolean>nonNull(this.open);
   }
 
   /**
    * Sets the value of state <code>open</code> (scope <code>$component</code>).
    */
   public void setOpen(boolean value) {
-    this.open.set(value);
+    this.open.set((Boolean) value);
   }
 
   /**
@@ -350,7 +350,7 @@ public final class CartStates {
    * {@code fn} may run more than once under contention: keep it free of side effects.
    */
   public boolean updateOpen(UnaryOperator<Boolean> fn) {
-    return StateValues.update(this.open, fn);
+    return StateValues.<Boolean>update(this.open, fn);
   }
 
   /**
@@ -372,14 +372,14 @@ public final class CartStates {
    * Returns the value of state <code>isGift</code> (scope <code>$component</code>).
    */
   public boolean isGift() {
-    return StateValues.nonNull(this.isGift);
+    return StateValues.<Boolean>nonNull(this.isGift);
   }
 
   /**
    * Sets the value of state <code>isGift</code> (scope <code>$component</code>).
    */
   public void setGift(boolean value) {
-    this.isGift.set(value);
+    this.isGift.set((Boolean) value);
   }
 
   /**
@@ -387,7 +387,7 @@ public final class CartStates {
    * {@code fn} may run more than once under contention: keep it free of side effects.
    */
   public boolean updateGift(UnaryOperator<Boolean> fn) {
-    return StateValues.update(this.isGift, fn);
+    return StateValues.<Boolean>update(this.isGift, fn);
   }
 
   /**
@@ -409,14 +409,14 @@ public final class CartStates {
    * Returns the value of state <code>grade</code> (scope <code>$component</code>).
    */
   public char getGrade() {
-    return StateValues.nonNull(this.grade);
+    return StateValues.<Character>nonNull(this.grade);
   }
 
   /**
    * Sets the value of state <code>grade</code> (scope <code>$component</code>).
    */
   public void setGrade(char value) {
-    this.grade.set(value);
+    this.grade.set((Character) value);
   }
 
   /**
@@ -424,7 +424,7 @@ public final class CartStates {
    * {@code fn} may run more than once under contention: keep it free of side effects.
    */
   public char updateGrade(UnaryOperator<Character> fn) {
-    return StateValues.update(this.grade, fn);
+    return StateValues.<Character>update(this.grade, fn);
   }
 
   /**

@@ -24,8 +24,8 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.reactserver.state.processor.StateProcessor")
 public final class Outer_BoxStates<T extends Comparable<T>> {
-  private static final StateDeclaration<String> LABEL = StateDeclaration.of("test.Outer.Box", "label", "label", "$global",
-    StateType.of(String.class));
+  private static final StateDeclaration<String> LABEL = StateDeclaration.<String>of("test.Outer.Box", "label", "label", "$global",
+    StateType.<String>of(String.class));
 
   private final StateRef<String> label;
 
@@ -51,7 +51,7 @@ public final class Outer_BoxStates<T extends Comparable<T>> {
     // One batch: a store on a server creates and checks every state in one round trip.
     StateBatch batch = ctx.batch(1);
     Outer_BoxStates<T> states = new Outer_BoxStates<>(
-          batch.bind(LABEL, component.label));
+          batch.<String>bind(LABEL, component.label));
     batch.load();
     return states;
   }

@@ -26,11 +26,11 @@ import javax.annotation.processing.Generated;
  */
 @Generated("dev.reactserver.state.processor.StateProcessor")
 public final class SpecialCartStates {
-  private static final StateDeclaration<Integer> ITEMS = StateDeclaration.of("test.SpecialCart", "items", "items", "$client",
-    StateType.of(int.class));
+  private static final StateDeclaration<Integer> ITEMS = StateDeclaration.<Integer>of("test.SpecialCart", "items", "items", "$client",
+    StateType.<Integer>of(int.class));
 
-  private static final StateDeclaration<Long> BONUS = StateDeclaration.of("test.SpecialCart", "bonus", "bonus", "cart.$user",
-    StateType.of(Long.class));
+  private static final StateDeclaration<Long> BONUS = StateDeclaration.<Long>of("test.SpecialCart", "bonus", "bonus", "cart.$user",
+    StateType.<Long>of(Long.class));
 
   private final StateRef<Integer> items;
 
@@ -58,8 +58,8 @@ public final class SpecialCartStates {
     // One batch: a store on a server creates and checks every state in one round trip.
     StateBatch batch = ctx.batch(2);
     SpecialCartStates states = new SpecialCartStates(
-          batch.bind(ITEMS, component.items),
-          batch.bind(BONUS, component.bonus));
+          batch.<Integer>bind(ITEMS, (Integer) component.items),
+          batch.<Long>bind(BONUS, component.bonus));
     batch.load();
     return states;
   }
@@ -68,14 +68,14 @@ public final class SpecialCartStates {
    * Returns the value of state <code>items</code> (scope <code>$client</code>).
    */
   public int getItems() {
-    return StateValues.nonNull(this.items);
+    return StateValues.<Integer>nonNull(this.items);
   }
 
   /**
    * Sets the value of state <code>items</code> (scope <code>$client</code>).
    */
   public void setItems(int value) {
-    this.items.set(value);
+    this.items.set((Integer) value);
   }
 
   /**

@@ -121,7 +121,7 @@ public final class BenchmarkSuite {
           "CompileBenchmark.compilePlainJavac", "plain javac, no processor", Double.NaN);
       lowerIsBetter("compile 500 `@AutoValue` classes", "CompileBenchmark.compileAutoValue",
           "CompileBenchmark.compilePlainJavac", "plain javac, no processor", Double.NaN);
-      lowerIsBetter("compile the 500 components and their generated accessors, no processor",
+      lowerIsBetter("compile the 500 components and their generated accessors without Javadoc, no processor",
           "CompileBenchmark.compileGeneratedAccessorsWithoutProcessor", "CompileBenchmark.compileAutoValue",
           "500 `@AutoValue` classes × 4 properties", Double.NaN);
       line("");

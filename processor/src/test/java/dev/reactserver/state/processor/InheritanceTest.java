@@ -47,7 +47,7 @@ class InheritanceTest {
     assertThat(generated).contains("public int getItems()");
     assertThat(generated).contains("public String getNote()");
     assertThat(generated).contains(
-        "StateDeclaration.of(\"test.SpecialCart\", \"items\", \"items\", \"$client\",");
+        "StateDeclaration.<Integer>of(\"test.SpecialCart\", \"items\", \"items\", \"$client\",");
     assertThat(generated.indexOf("getItems")).isLessThan(generated.indexOf("getNote"));
   }
 

@@ -23,6 +23,10 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes the accessor class of one {@link Component}. Pure: the same model always gives the same file,
  * and nothing here reports or writes anything.
+ *
+ * <p>Calls carry explicit type arguments and boxing casts: they spare javac type inference and a failed
+ * first overload pass per call, about a third of the time it takes to compile the generated classes
+ * (see BENCHMARKS.md).
  */
 public final class AccessorWriter {
 
@@ -98,15 +102,16 @@ public final class AccessorWriter {
       TypeName refType = ParameterizedTypeName.get(STATE_REF, field.type().box());
       TypeName declarationType = ParameterizedTypeName.get(STATE_DECLARATION, field.type().box());
       type.addField(FieldSpec.builder(declarationType, constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$T.of($S, $S, $S, $S,\n$>$L$<)", STATE_DECLARATION, canonicalName, field.name(), field.key(),
-              field.scope(), StateTypes.of(field.type()))
+          .initializer("$T.<$T>of($S, $S, $S, $S,\n$>$L$<)", STATE_DECLARATION, field.type().box(), canonicalName,
+              field.name(), field.key(), field.scope(), StateTypes.of(field.type()))
           .build());
       type.addField(refType, refField, Modifier.PRIVATE, Modifier.FINAL);
       constructor.addParameter(refType, refField).addStatement("this.$N = $N", refField, refField);
       if (!bindArguments.isEmpty()) {
         bindArguments.add(",\n");
       }
-      bindArguments.add("batch.bind($N, component.$N)", constant, field.name());
+      bindArguments.add("batch.<$T>bind($N, $L)", field.type().box(), constant,
+          boxed(field.type(), CodeBlock.of("component.$N", field.name())));
     }
     type.addMethod(constructor.build());
     type.addMethod(bind(self, selfType, componentType, component, bindArguments.build()));
@@ -154,7 +159,7 @@ public final class AccessorWriter {
         .returns(valueType)
         .addJavadoc("Returns the value of $L.\n", describe);
     if (valueType.isPrimitive()) {
-      getter.addStatement("return $T.nonNull(this.$N)", STATE_VALUES, ref);
+      getter.addStatement("return $T.<$T>nonNull(this.$N)", STATE_VALUES, valueType.box(), ref);
     } else {
       getter.addStatement("return this.$N.get()", ref);
     }
@@ -164,7 +169,7 @@ public final class AccessorWriter {
         .addModifiers(Modifier.PUBLIC)
         .addParameter(valueType, "value")
         .addJavadoc("Sets the value of $L.\n", describe)
-        .addStatement("this.$N.set(value)", ref)
+        .addStatement("this.$N.set($L)", ref, boxed(valueType, CodeBlock.of("value")))
         .build());
 
     MethodSpec.Builder updater = MethodSpec.methodBuilder(field.accessors().updater())
@@ -177,7 +182,7 @@ public final class AccessorWriter {
           .addStatement("return $T.$L(this.$N, fn)", STATE_VALUES, UPDATE_METHODS.get(valueType), ref);
     } else if (valueType.isPrimitive()) {
       updater.addParameter(ParameterizedTypeName.get(UNARY_OPERATOR, valueType.box()), "fn")
-          .addStatement("return $T.update(this.$N, fn)", STATE_VALUES, ref);
+          .addStatement("return $T.<$T>update(this.$N, fn)", STATE_VALUES, valueType.box(), ref);
     } else {
       updater.addParameter(ParameterizedTypeName.get(UNARY_OPERATOR, valueType), "fn")
           .addStatement("return this.$N.update(fn)", ref);
@@ -215,6 +220,14 @@ public final class AccessorWriter {
       }
       type.addMethod(increment.build());
     }
+  }
+
+  /**
+   * {@code value} as its box: explicit, because javac resolves a call with a primitive argument for a
+   * boxed parameter only after a first, failing pass without boxing.
+   */
+  private static CodeBlock boxed(TypeName type, CodeBlock value) {
+    return type.isPrimitive() ? CodeBlock.of("($T) $L", type.box(), value) : value;
   }
 
   private static TypeName parameterized(ClassName raw, List<TypeVariableName> typeVariables) {

@@ -8,7 +8,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.WildcardTypeName;
 
 /**
- * Writes the runtime description of a state's declared type: {@code StateType.of(int.class)}, or for a
+ * Writes the runtime description of a state's declared type: {@code StateType.<Integer>of(int.class)}, or for a
  * generic type {@code StateType.<List<String>>ofType(Types.parameterized(List.class, String.class))}.
  * State types never mention type variables (validation rejects them), so every part has a class literal.
  */
@@ -24,7 +24,7 @@ final class StateTypes {
   static CodeBlock of(TypeName type) {
     TypeName bare = type.withoutAnnotations();
     if (isReifiable(bare)) {
-      return CodeBlock.of("$T.of($T.class)", STATE_TYPE, bare);
+      return CodeBlock.of("$T.<$T>of($T.class)", STATE_TYPE, type.box(), bare);
     }
     return CodeBlock.of("$T.<$T>ofType($L)", STATE_TYPE, type.box(), reflect(bare));
   }
