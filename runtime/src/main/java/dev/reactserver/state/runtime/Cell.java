@@ -7,7 +7,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * One state: its scope, key, initial value and declaration. Subclasses keep the value: {@link ObjectCell}
- * any value, {@link IntCell} a declared {@code int} in a primitive word. After deletion a cell is
+ * any value, {@link IntCell} and {@link LongCell} a declared {@code int} or {@code long} in a primitive word. After deletion a cell is
  * detached and forwards every operation to the state's live cell, recreated from {@link #initial} if
  * need be.
  */
@@ -38,11 +38,15 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
     this.declaration = declaration;
   }
 
-  /** A cell for a new state: a primitive one for a declared {@code int}. */
+  /** A cell for a new state: a primitive one for a declared {@code int} or {@code long}. */
   static Cell<?> create(Scope scope, String key, Object initial, StateDeclaration<?> declaration,
       boolean observed) {
-    if (declaration != null && declaration.type().type() == int.class && initial instanceof Integer) {
-      return new IntCell(scope, key, (Integer) initial, declaration, observed);
+    Object declared = declaration == null ? null : declaration.type().type();
+    if (declared == int.class && initial instanceof Integer value) {
+      return new IntCell(scope, key, value, declaration, observed);
+    }
+    if (declared == long.class && initial instanceof Long value) {
+      return new LongCell(scope, key, value, declaration, observed);
     }
     return new ObjectCell<>(scope, key, initial, declaration, observed);
   }
@@ -56,6 +60,9 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
   public String key() {
     return key;
   }
+
+  /** The value, or {@link #DELETED} if the cell was deleted: unlike {@link #get()}, never the live state's. */
+  abstract Object peek();
 
   /** Replaces the value (an overwriting createState); listeners are told by {@link #deliver()}. */
   abstract void overwrite(Object newValue);
@@ -87,28 +94,35 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
     return scope.store.changeQueue(id);
   }
 
-  /** Checks that {@code declared} agrees with the declaration the state has; adopts it if none. */
-  void checkDeclaration(StateDeclaration<?> declared) {
+  /**
+   * Checks that {@code declared} agrees with the declaration the state has; adopts it if none. Returns
+   * false, adopting nothing, if the value had to be checked and the cell was deleted meanwhile: the
+   * caller then looks up the live state (reading this cell's value would bring the deleted state back).
+   */
+  boolean checkDeclaration(StateDeclaration<?> declared) {
     if (declared == null) {
-      return;
+      return true;
     }
     while (true) {
       StateDeclaration<?> existing = declaration;
       if (existing == declared) {
-        return;
+        return true;
       }
       if (existing != null) {
         if (!existing.type().equals(declared.type())) {
           throw new StateTypeException(id(), existing, declared);
         }
-        return;
+        return true;
       }
-      Object current = get();
+      Object current = peek();
+      if (current == DELETED) {
+        return false;
+      }
       if (current != null && !declared.type().accepts(current)) {
         throw new StateTypeException(id(), current, declared);
       }
       if (DECLARATION.compareAndSet(this, null, declared)) {
-        return;
+        return true;
       }
     }
   }

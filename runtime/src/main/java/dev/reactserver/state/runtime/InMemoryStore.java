@@ -80,13 +80,11 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(id, "id");
     Scope scope = scopes.get(id.scope());
     Cell<?> cell = scope == null ? null : scope.find(id.key());
-    if (cell == null) {
-      cell = insert(id, initial, declaration, false);
-    } else {
-      cell.checkDeclaration(declaration);
+    if (cell != null && cell.checkDeclaration(declaration)) {
       seen(cell.scope);
+      return cast(cell);
     }
-    return cast(cell);
+    return cast(insert(id, initial, declaration, false)); // absent, or deleted while checked
   }
 
   @Override
@@ -310,7 +308,7 @@ public final class InMemoryStore implements Store {
           cell = Cell.create(scope, key, initial, declaration, scope.listeners.length > 0);
           scope.add(cell);
         } else {
-          cell.checkDeclaration(declaration);
+          cell.checkDeclaration(declaration); // live: deletions hold the scope's lock
         }
         result = action.apply(cell, created);
       }

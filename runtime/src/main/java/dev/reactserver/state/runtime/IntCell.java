@@ -54,6 +54,12 @@ final class IntCell extends Cell<Integer> {
   }
 
   @Override
+  Object peek() {
+    long current = word;
+    return mode(current) == DETACHED ? DELETED : value(current);
+  }
+
+  @Override
   public void set(Integer newValue) {
     requireValue(newValue);
     if (write(old -> newValue, true) == DELETED) {

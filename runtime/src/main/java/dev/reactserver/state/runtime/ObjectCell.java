@@ -61,6 +61,15 @@ final class ObjectCell<T> extends Cell<T> {
   }
 
   @Override
+  Object peek() {
+    Object current = value;
+    if (current instanceof Marker) {
+      return current == DETACHED ? DELETED : ((Observed) current).value;
+    }
+    return current;
+  }
+
+  @Override
   public void set(T newValue) {
     if (write(old -> newValue, true) == DELETED) {
       onLiveState(cell -> cell.write(old -> newValue, false));

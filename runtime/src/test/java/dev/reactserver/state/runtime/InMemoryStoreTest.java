@@ -84,4 +84,21 @@ class InMemoryStoreTest {
     assertThat(store.deleteScope("$client(c)")).isEqualTo(0);
     assertThat(store.states().keySet()).containsExactly(StateId.of("$client(d)", "a"));
   }
+
+  /**
+   * A bind that finds a state just as it is deleted checks the declaration against a deleted cell; that
+   * check must not read the value through the cell, which would bring the deleted state back with its
+   * old value (found by LinearizabilityTest: bind racing with deleteScope).
+   */
+  @Test
+  void checkingADeclarationAgainstADeletedStateDoesNotBringItBack() {
+    StateDeclaration<Integer> declared =
+        StateDeclaration.of("shop.Cart", "items", "items", "$client", StateType.of(int.class));
+    Cell<?> found = (Cell<?>) store.createState(7, items); // undeclared: the check reads the value
+    store.deleteScope("$client(c)");
+
+    assertThat(found.checkDeclaration(declared)).isFalse();
+    assertThat(store.hasState(items)).isFalse();
+    assertThat(store.getState(1, items, declared).get()).isEqualTo(1);
+  }
 }

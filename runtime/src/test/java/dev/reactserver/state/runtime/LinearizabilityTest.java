@@ -12,55 +12,68 @@ import org.junit.jupiter.api.Test;
  * Lincheck explores concurrent runs of these operations and checks that every outcome is one that some
  * sequential order of the same operations would give: the in-memory store is linearizable. Each
  * operation is one call of the API. Handles to both states are bound up front, as generated accessors
- * hold them; one scope of two keys keeps collisions (and handles whose state was deleted) frequent. One
- * state is a declared {@code int} (the store keeps it in a primitive word), the other a {@code Long}.
+ * hold them; one scope of three keys keeps collisions (and handles whose state was deleted) frequent. One
+ * state is a declared {@code int} (the store keeps it in a primitive word), one an undeclared {@code Long},
+ * and one a declared {@code long} whose values stay around the largest one its word holds, so that it
+ * keeps entering and leaving the mode where it holds the value in a field of its own.
  */
-@Param(name = "key", gen = IntGen.class, conf = "0:1")
+@Param(name = "key", gen = IntGen.class, conf = "0:2")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
 public class LinearizabilityTest {
 
   private static final String SCOPE = "shop";
-  private static final List<StateId> IDS = List.of(StateId.of(SCOPE, "a"), StateId.of(SCOPE, "b"));
+  private static final List<StateId> IDS =
+      List.of(StateId.of(SCOPE, "a"), StateId.of(SCOPE, "b"), StateId.of(SCOPE, "c"));
+  /** The largest value a {@code long} state keeps in its word. */
+  private static final long EDGE = (1L << 61) - 1;
   /** State "a" is a declared int (a primitive cell); "b" an undeclared Long (a general cell). */
   private static final StateDeclaration<Integer> A =
       StateDeclaration.of("lincheck.Counter", "a", "a", SCOPE, StateType.of(int.class));
+  private static final StateDeclaration<Long> C =
+      StateDeclaration.of("lincheck.Counter", "c", "c", SCOPE, StateType.of(long.class));
 
   private final InMemoryStore store =
       new InMemoryStore(StoreOptions.builder().noIdleClientTimeout().build());
   private final StateRef<Integer> a = store.getState(0, IDS.get(0), A);
   private final StateRef<Long> b = store.getState(0L, IDS.get(1));
+  private final StateRef<Long> c = store.getState(EDGE, IDS.get(2), C);
 
   @Operation
   public long get(@Param(name = "key") int key) {
-    return key == 0 ? a.get() : b.get();
+    return key == 0 ? a.get() : key == 1 ? b.get() : c.get();
   }
 
   @Operation
   public void set(@Param(name = "key") int key, @Param(name = "value") int value) {
     if (key == 0) {
       a.set(value);
-    } else {
+    } else if (key == 1) {
       b.set((long) value);
+    } else {
+      c.set(EDGE - 2 + value);
     }
   }
 
-  /** Not commutative, so that a lost or reordered update shows. */
+  /** Not commutative, so that a lost or reordered update shows; "c" doubles its distance to the edge. */
   @Operation
   public long update(@Param(name = "key") int key) {
-    return key == 0 ? a.update(v -> v * 3 + 1) : b.update(v -> v * 3 + 1);
+    return key == 0 ? a.update(v -> v * 3 + 1)
+        : key == 1 ? b.update(v -> v * 3 + 1) : c.update(v -> EDGE + 2 * (v - EDGE));
   }
 
   @Operation
   public long increment(@Param(name = "key") int key) {
-    return key == 0 ? StateValues.addInt(a, 1) : StateValues.addLong(b, 1);
+    return key == 0 ? StateValues.addInt(a, 1) : StateValues.addLong(key == 1 ? b : c, 1);
   }
 
   @Operation
   public void bind(@Param(name = "key") int key) {
     if (key == 0) {
       store.getState(0, IDS.get(0), A);
-    } else {
+    } else if (key == 1) {
       store.getState(0L, IDS.get(1));
+    } else {
+      store.getState(EDGE, IDS.get(2), C);
     }
   }
 
@@ -68,8 +81,10 @@ public class LinearizabilityTest {
   public void create(@Param(name = "key") int key, @Param(name = "value") int value) {
     if (key == 0) {
       store.createState(value, IDS.get(0));
-    } else {
+    } else if (key == 1) {
       store.createState((long) value, IDS.get(1));
+    } else {
+      store.createState(EDGE - 2 + value, IDS.get(2));
     }
   }
 

@@ -1,0 +1,277 @@
+package dev.reactserver.state.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * A state declared {@code long}. Values within 62 bits (±2.3 × 10¹⁸) share one word with the state's
+ * mode, as in {@link IntCell}: an add is a single compare-and-set that allocates nothing. A value beyond
+ * 62 bits moves the state to the <em>large</em> mode: the value lives in its own field, every write
+ * takes the lock, and the word holds a number that is new each time the state enters that mode, so that
+ * a read of the field can check it did not straddle a change of mode (a seqlock). A {@code long} state
+ * cannot hold {@code null}.
+ */
+final class LongCell extends Cell<Long> {
+  private static final int MODE_SHIFT = 62;
+  private static final long PLAIN = 0;
+  private static final long OBSERVED = 1L << MODE_SHIFT;
+  private static final long DETACHED = 2L << MODE_SHIFT;
+  private static final long LARGE = 3L << MODE_SHIFT;
+  private static final long LOW_BITS = (1L << MODE_SHIFT) - 1;
+  private static final VarHandle WORD;
+
+  static {
+    try {
+      WORD = MethodHandles.lookup().findVarHandle(LongCell.class, "word", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The mode in the top two bits; the value (plain, observed) or the large-mode number in the rest. */
+  @SuppressWarnings("unused") // accessed through WORD
+  private volatile long word;
+  /** The value in the large mode; written only under the monitor. */
+  private volatile long large;
+  /** How many times the state entered the large mode; guarded by the monitor. */
+  private long largeEntries;
+  /** Whether anyone listens; guarded by the monitor (the word says so too, outside the large mode). */
+  private boolean observed;
+  /** Listeners of this state; guarded by the monitor. */
+  private Registration[] listeners = Registration.NONE;
+
+  LongCell(Scope scope, String key, long initial, StateDeclaration<?> declaration, boolean observed) {
+    super(scope, key, initial, declaration);
+    this.observed = observed;
+    this.word = wordFor(initial);
+  }
+
+  private static boolean fits(long value) {
+    return (value << 2 >> 2) == value;
+  }
+
+  private static long mode(long word) {
+    return word & ~LOW_BITS;
+  }
+
+  /** The value of a plain or observed word, sign-extended from 62 bits. */
+  private static long value(long word) {
+    return word << 2 >> 2;
+  }
+
+  /** The word holding {@code value}, entering the large mode if it does not fit; holds the monitor. */
+  private long wordFor(long value) {
+    if (fits(value)) {
+      return (observed ? OBSERVED : PLAIN) | (value & LOW_BITS);
+    }
+    large = value;
+    return LARGE | (++largeEntries & LOW_BITS);
+  }
+
+  @Override
+  Object peek() {
+    while (true) {
+      long current = word;
+      long mode = mode(current);
+      if (mode == DETACHED) {
+        return DELETED;
+      }
+      if (mode != LARGE) {
+        return value(current);
+      }
+      long value = large;
+      if (word == current) { // no change of mode since: the field held the value
+        return value;
+      }
+    }
+  }
+
+  @Override
+  public Long get() {
+    Object current = peek();
+    return current == DELETED ? onLiveState(cell -> cell.get()) : (Long) current;
+  }
+
+  @Override
+  public void set(Long newValue) {
+    requireValue(newValue);
+    if (write(old -> newValue, true) == DELETED) {
+      onLiveState(cell -> cell.write(old -> newValue, false));
+    }
+  }
+
+  @Override
+  public Long update(UnaryOperator<Long> fn) {
+    Objects.requireNonNull(fn, "fn");
+    Object next = write(fn, true);
+    return next == DELETED ? (Long) onLiveState(cell -> cell.write(fn, false)) : (Long) next;
+  }
+
+  @Override
+  public long addLong(long delta) {
+    while (true) {
+      long current = word;
+      long next = value(current) + delta; // wraps like Java arithmetic
+      if (mode(current) != PLAIN || !fits(next)) {
+        return update(v -> v + delta); // observed, large, deleted or leaving 62 bits: the general path
+      }
+      if (WORD.compareAndSet(this, current, next & LOW_BITS)) {
+        return next;
+      }
+    }
+  }
+
+  @Override
+  public int addInt(int delta) {
+    throw new ClassCastException("state " + id() + " holds a long, not an int");
+  }
+
+  @Override
+  public double addDouble(double delta) {
+    throw new ClassCastException("state " + id() + " holds a long, not a double");
+  }
+
+  @Override
+  void overwrite(Object newValue) {
+    Long value = requireValue((Long) newValue);
+    write(old -> value, false);
+  }
+
+  @Override
+  Object write(UnaryOperator<Long> fn, boolean deliver) {
+    while (true) {
+      long current = word;
+      long mode = mode(current);
+      if (mode == DETACHED) {
+        return DELETED;
+      }
+      if (mode == PLAIN) {
+        long next = requireValue(fn.apply(value(current)));
+        if (!fits(next)) {
+          return writeLocked(fn, deliver); // entering the large mode
+        }
+        if (WORD.compareAndSet(this, current, next & LOW_BITS)) {
+          return next;
+        }
+      } else {
+        return writeLocked(fn, deliver);
+      }
+    }
+  }
+
+  /** Writes under the lock and queues the change if observed; DELETED if the cell was deleted. */
+  private Object writeLocked(UnaryOperator<Long> fn, boolean deliver) {
+    Object next;
+    synchronized (this) {
+      next = writeHoldingLock(fn);
+    }
+    if (deliver && next != DELETED) {
+      deliver();
+    }
+    return next;
+  }
+
+  private Object writeHoldingLock(UnaryOperator<Long> fn) {
+    while (true) {
+      long current = word;
+      long mode = mode(current);
+      if (mode == DETACHED) {
+        return DELETED;
+      }
+      long old = mode == LARGE ? large : value(current);
+      long next = requireValue(fn.apply(old));
+      // Only plain words change without the lock: a failed compare-and-set means a lock-free write won.
+      if (WORD.compareAndSet(this, current, wordFor(next))) {
+        if (observed) {
+          StateId id = id();
+          queue(id).offer(new StateChange<>(id, old, next, false),
+              CopyOnWrite.concat(listeners, scope.listeners));
+        }
+        return next;
+      }
+    }
+  }
+
+  @Override
+  public Subscription subscribe(StateListener<? super Long> listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (mode(word) != DETACHED) {
+        Registration registration = new Registration(listener, this::unsubscribe);
+        listeners = CopyOnWrite.append(listeners, registration);
+        setObserved(true);
+        return registration;
+      }
+    }
+    return onLiveState(cell -> cell.subscribe(listener));
+  }
+
+  private synchronized void unsubscribe(Registration registration) {
+    listeners = CopyOnWrite.remove(listeners, registration, Registration.NONE);
+    unobserveIfUnwatched();
+  }
+
+  @Override
+  synchronized void observe() {
+    setObserved(true);
+  }
+
+  @Override
+  synchronized void unobserveIfUnwatched() {
+    if (listeners.length == 0 && scope.listeners.length == 0) {
+      setObserved(false);
+    }
+  }
+
+  /** Records whether anyone listens and says so in a plain or observed word; holds the monitor. */
+  private void setObserved(boolean observed) {
+    this.observed = observed;
+    while (true) {
+      long current = word;
+      long mode = mode(current);
+      if (mode == DETACHED || mode == LARGE) {
+        return; // large writes take the lock and read the field
+      }
+      long wanted = (observed ? OBSERVED : PLAIN) | (current & LOW_BITS);
+      if (current == wanted || WORD.compareAndSet(this, current, wanted)) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  synchronized boolean detach() {
+    long old;
+    do {
+      old = word;
+      if (mode(old) == DETACHED) {
+        return false;
+      }
+    } while (!WORD.compareAndSet(this, old, DETACHED));
+    if (observed) {
+      StateId id = id();
+      long value = mode(old) == LARGE ? large : value(old);
+      queue(id).offer(new StateChange<>(id, value, null, true), CopyOnWrite.concat(listeners, scope.listeners));
+      for (Registration registration : listeners) {
+        registration.retire();
+      }
+      listeners = Registration.NONE;
+    }
+    return true;
+  }
+
+  private Long requireValue(Long value) {
+    if (value == null) {
+      throw new StateException("state " + id() + " is declared long and cannot hold null");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    Object current = peek();
+    return id() + "=" + (current == DELETED ? "<deleted>" : current);
+  }
+}
