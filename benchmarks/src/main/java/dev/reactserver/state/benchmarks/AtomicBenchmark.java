@@ -66,7 +66,7 @@ public class AtomicBenchmark {
     return atomicLong.incrementAndGet();
   }
 
-  /** A {@code long} state: a new box per add. */
+  /** A {@code long} state: kept in a primitive word too while within 62 bits. */
   @Benchmark
   @Threads(1)
   public long incrementBoundLong1Thread() {

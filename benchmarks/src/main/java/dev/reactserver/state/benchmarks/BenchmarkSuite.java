@@ -100,6 +100,12 @@ public final class BenchmarkSuite {
           "StoreSizeBenchmark.getRawReference@1000", "the same among 10³ (memory's own cost)", Double.NaN);
       lowerIsBetter("plain `AtomicReference.get()` among 10⁶", "StoreSizeBenchmark.getRawReference@1000000",
           "StoreSizeBenchmark.getRawReference@1000", "the same among 10³ (memory's own cost)", Double.NaN);
+      lowerIsBetter("plain 88-byte objects (a state's footprint) among 10⁷",
+          "StoreSizeBenchmark.getPaddedReference@10000000", "StoreSizeBenchmark.getPaddedReference@1000",
+          "the same among 10³", Double.NaN);
+      lowerIsBetter("plain 88-byte objects (a state's footprint) among 10⁶",
+          "StoreSizeBenchmark.getPaddedReference@1000000", "StoreSizeBenchmark.getPaddedReference@1000",
+          "the same among 10³", Double.NaN);
       for (String store : new String[] {"Redis", "Postgres"}) {
         String bench = store + "StoreBenchmark.";
         String raw = store.equals("Redis") ? "Lettuce " : "pgjdbc + HikariCP ";
