@@ -41,10 +41,13 @@ final class ScopeTemplate {
   private final boolean usesClient;
   private final boolean usesUser;
   private final boolean usesComponent;
+  /** The placeholder if the template is that placeholder alone ({@code "$client"}); else null. */
+  private final Placeholder single;
 
   private ScopeTemplate(String source, List<Segment> segments) {
     this.source = source;
     this.segments = List.copyOf(segments);
+    this.single = segments.size() == 1 ? segments.get(0).placeholder : null;
     this.usesClient = uses(Placeholder.CLIENT);
     this.usesUser = uses(Placeholder.USER);
     this.usesComponent = uses(Placeholder.COMPONENT);
@@ -146,38 +149,56 @@ final class ScopeTemplate {
    * and {@code componentKey} must be non-null when the template uses them.
    */
   String resolve(String clientId, String userId, String componentKey) {
+    return resolveOwners(clientId == null ? SERVER_CLIENT : ownerScope(Placeholder.CLIENT, clientId),
+        userId == null ? null : ownerScope(Placeholder.USER, userId),
+        componentKey == null ? null : ownerScope(Placeholder.COMPONENT, componentKey));
+  }
+
+  /**
+   * Substitutes the placeholders with owner scopes already written ({@link #ownerScope}, or
+   * {@code "$server"} for the server pseudo-client): a template that is one placeholder resolves to its
+   * owner scope itself, with no copy.
+   */
+  String resolveOwners(String clientScope, String userScope, String componentScope) {
+    if (single != null) {
+      return owner(single, clientScope, userScope, componentScope);
+    }
     if (!usesClient && !usesUser && !usesComponent) {
       return source;
     }
     StringBuilder out = new StringBuilder(source.length() + 32);
     for (Segment segment : segments) {
-      if (segment.literal != null) {
-        out.append(segment.literal);
-        continue;
-      }
-      switch (segment.placeholder) {
-        case CLIENT -> {
-          if (clientId == null) {
-            out.append(SERVER_CLIENT);
-          } else {
-            appendId(out, CLIENT, clientId);
-          }
-        }
-        case USER -> appendId(out, USER, userId);
-        case COMPONENT -> appendId(out, COMPONENT, componentKey);
-      }
+      out.append(segment.literal != null ? segment.literal
+          : owner(segment.placeholder, clientScope, userScope, componentScope));
     }
     return out.toString();
   }
 
+  private static String owner(Placeholder placeholder, String clientScope, String userScope, String componentScope) {
+    return switch (placeholder) {
+      case CLIENT -> clientScope;
+      case USER -> userScope;
+      case COMPONENT -> componentScope;
+    };
+  }
+
+  /** Whether the template is more than one placeholder alone or a plain name: resolving it builds text. */
+  boolean isComposite() {
+    return single == null && (usesClient || usesUser || usesComponent);
+  }
+
   private static void appendId(StringBuilder out, String marker, String id) {
     out.append(marker).append('(');
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c == '\\' || c == ')') {
-        out.append('\\');
+    if (id.indexOf('\\') < 0 && id.indexOf(')') < 0) {
+      out.append(id); // nothing to escape: the common case, one copy
+    } else {
+      for (int i = 0; i < id.length(); i++) {
+        char c = id.charAt(i);
+        if (c == '\\' || c == ')') {
+          out.append('\\');
+        }
+        out.append(c);
       }
-      out.append(c);
     }
     out.append(')');
   }

@@ -19,17 +19,26 @@ public final class StateContext {
   private final String clientId;
   private final String userId;
   private final String componentKey;
+  // The owner scopes of the ids, written once per context: "$client" states resolve to these strings.
+  private final String clientScope;
+  private final String userScope;
+  private final String componentScope;
 
-  private StateContext(Store store, String clientId, String userId, String componentKey) {
+  private StateContext(Store store, String clientId, String clientScope, String userId, String userScope,
+      String componentKey, String componentScope) {
     this.store = store;
     this.clientId = clientId;
+    this.clientScope = clientScope;
     this.userId = userId;
+    this.userScope = userScope;
     this.componentKey = componentKey;
+    this.componentScope = componentScope;
   }
 
   /** A context on {@code store} with no client (the server pseudo-client), no user and no component key. */
   public static StateContext of(Store store) {
-    return new StateContext(Objects.requireNonNull(store, "store"), null, null, null);
+    return new StateContext(Objects.requireNonNull(store, "store"), null, ScopeTemplate.SERVER_CLIENT,
+        null, null, null, null);
   }
 
   /**
@@ -38,7 +47,9 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code clientId} is null or empty
    */
   public StateContext withClient(String clientId) {
-    return new StateContext(store, requireId(clientId, "client id"), userId, componentKey);
+    return new StateContext(store, requireId(clientId, "client id"),
+        ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT, clientId), userId, userScope, componentKey,
+        componentScope);
   }
 
   /**
@@ -47,7 +58,8 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code userId} is null or empty
    */
   public StateContext withUser(String userId) {
-    return new StateContext(store, clientId, requireId(userId, "user id"), componentKey);
+    return new StateContext(store, clientId, clientScope, requireId(userId, "user id"),
+        ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.USER, userId), componentKey, componentScope);
   }
 
   /**
@@ -57,7 +69,9 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code componentKey} is null or empty
    */
   public StateContext forComponent(String componentKey) {
-    return new StateContext(store, clientId, userId, requireId(componentKey, "component key"));
+    return new StateContext(store, clientId, clientScope, userId, userScope,
+        requireId(componentKey, "component key"),
+        ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, componentKey));
   }
 
   /** The store this context reads and writes. */
@@ -83,7 +97,7 @@ public final class StateContext {
       throw new StateException("scope '" + scope + "' needs a component key, but this StateContext"
           + " has none: call forComponent(componentKey) first");
     }
-    return template.resolve(clientId, userId, componentKey);
+    return template.resolveOwners(clientScope, userScope, componentScope);
   }
 
   /**
@@ -124,7 +138,7 @@ public final class StateContext {
     }
   }
 
-  /** A scope this context resolved before; contexts are cheap, so the cache is small and racy. */
+  /** A composite scope this context resolved before; contexts are cheap, so the cache is small and racy. */
   private record Resolved(ScopeTemplate template, String scope) {}
 
   private static final int CACHE_SLOTS = 8;
@@ -133,8 +147,12 @@ public final class StateContext {
   private Resolved[] resolved;
 
   private String resolve(ScopeTemplate template, StateDeclaration<?> declaration) {
-    if (componentKey == null && template.usesComponent()) {
-      return template.resolve(clientId, userId, declaration.component()); // differs per component class
+    if (componentKey == null && template.usesComponent()) { // differs per component class
+      return template.resolveOwners(clientScope, userScope,
+          ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, declaration.component()));
+    }
+    if (!template.isComposite()) {
+      return template.resolveOwners(clientScope, userScope, componentScope); // a field, or the name itself
     }
     Resolved[] cache = resolved;
     if (cache == null) {
@@ -154,7 +172,7 @@ public final class StateContext {
         return entry.scope;
       }
     }
-    String scope = template.resolve(clientId, userId, componentKey);
+    String scope = template.resolveOwners(clientScope, userScope, componentScope);
     if (free >= 0) {
       cache[free] = new Resolved(template, scope);
     }

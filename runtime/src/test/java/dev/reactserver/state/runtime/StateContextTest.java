@@ -30,6 +30,33 @@ class StateContextTest {
     assertThat(ctx.resolveScope("$user/$client/$user")).isEqualTo("$user(u)/$client(c)/$user(u)");
   }
 
+  /**
+   * Contexts write each id's owner scope once and bind through it (and a cache for composite scopes):
+   * whatever the ids hold, binding lands on exactly the scope the template resolves to, in any order of
+   * with-calls, before and after the cache fills.
+   */
+  @Test
+  void bindingResolvesExactlyAsTheTemplateDoesForAnyIds() {
+    List<String> templates = List.of("$client", "$user", "$component", "cart.$client", "$user.$client",
+        "$component/$user/$component", "lobby", "$global");
+    List<String> ids = List.of("a", "a)", "a\\", "\\)", "$client(a)", "x.$user", "ünï");
+    for (String id : ids) {
+      String other = id + "2";
+      StateContext forward = base.withClient(id).withUser(other).forComponent(id);
+      StateContext backward = base.forComponent(id).withUser(other).withClient(id);
+      for (int round = 0; round < 2; round++) {
+        for (String template : templates) {
+          String expected = ScopeTemplate.parse(template).resolve(id, other, id);
+          StateDeclaration<Integer> declaration =
+              StateDeclaration.of("shop.Cart", "n", "n", template, StateType.of(int.class));
+          assertThat(forward.resolveScope(template)).isEqualTo(expected);
+          assertThat(forward.bind(declaration, 0).id()).isEqualTo(StateId.of(expected, "n"));
+          assertThat(backward.bind(declaration, 0).id()).isEqualTo(StateId.of(expected, "n"));
+        }
+      }
+    }
+  }
+
   @Test
   void withoutAClientTheServerPseudoClientIsUsedWhichNoClientIdReaches() {
     String server = base.resolveScope("$client");
