@@ -3,11 +3,9 @@ package test;
 import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
-import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.StateType;
-import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.StateValues;
 import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.Types;
@@ -128,8 +126,8 @@ public final class CartStates {
    * @param ctx the store, client, user and component key to resolve scopes for
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
-   * @throws StateException if a {@code $user} state is bound in a context without a user
-   * @throws StateTypeException if a state exists with another declared type (another component declares the
+   * @throws dev.reactserver.state.runtime.StateException if a {@code $user} state is bound in a context without a user
+   * @throws dev.reactserver.state.runtime.StateTypeException if a state exists with another declared type (another component declares the
    *     same scope and key with another type)
    */
   public static CartStates bind(StateContext ctx, Cart component) {

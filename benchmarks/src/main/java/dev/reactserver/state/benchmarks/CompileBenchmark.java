@@ -4,12 +4,17 @@ import com.google.auto.value.processor.AutoValueProcessor;
 import dev.reactserver.state.processor.StateProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.annotation.processing.Processor;
@@ -48,6 +53,9 @@ public class CompileBenchmark {
   private static final Pattern JAVADOC = Pattern.compile("/\\*\\*.*?\\*/", Pattern.DOTALL);
 
   private Path root;
+  /** What a user's build has on its class path: our annotations and runtime; AutoValue's annotations. */
+  private String stateClassPath;
+  private String autoValueClassPath;
   private List<Path> stateSources;
   private List<Path> autoValueSources;
   /** The components and the accessors our processor generates for them (without Javadoc), for a compile without it. */
@@ -56,6 +64,11 @@ public class CompileBenchmark {
   @Setup(Level.Trial)
   public void writeSources() throws IOException {
     root = Files.createTempDirectory("compile-benchmark");
+    stateClassPath = extractClasses(name -> name.startsWith("dev/reactserver/state/")
+        && !name.startsWith("dev/reactserver/state/processor/") && !name.startsWith("dev/reactserver/state/benchmarks/"),
+        "states-classpath");
+    autoValueClassPath = extractClasses(name -> name.matches("com/google/auto/value/[A-Za-z$]+\\.class"),
+        "values-classpath");
     stateSources = new ArrayList<>();
     autoValueSources = new ArrayList<>();
     Path states = Files.createDirectories(root.resolve("states/gen"));
@@ -98,12 +111,38 @@ public class CompileBenchmark {
   }
 
   /**
+   * Copies the classes {@code include} accepts from this benchmark's own jar (or classes folder) into a
+   * new jar and returns its path: each compile gets the class path its kind of project has, not the whole
+   * shaded jar, whose size would slow every class lookup javac makes.
+   */
+  private String extractClasses(Predicate<String> include, String name) throws IOException {
+    Path jarPath = root.resolve(name + ".jar");
+    Path source = Path.of(URI.create(CompileBenchmark.class.getProtectionDomain().getCodeSource().getLocation()
+        .toString()));
+    try (FileSystem jar = Files.isDirectory(source) ? null : FileSystems.newFileSystem(source);
+        FileSystem out = FileSystems.newFileSystem(jarPath, Map.of("create", "true"))) {
+      Path top = jar == null ? source : jar.getPath("/");
+      try (Stream<Path> files = Files.walk(top)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          String entry = top.relativize(file).toString().replace('\\', '/');
+          if (Files.isRegularFile(file) && include.test(entry)) {
+            Path copy = out.getPath(entry);
+            Files.createDirectories(copy.getParent());
+            Files.copy(file, copy);
+          }
+        }
+      }
+    }
+    return jarPath.toString();
+  }
+
+  /**
    * Generates the accessors once and strips their Javadoc, so that what javac alone must do to compile the
    * generated API can be measured apart from the processor's work.
    */
   private void generateAccessors() throws IOException {
     Path out = Files.createTempDirectory(root, "generated");
-    compile(stateSources, List.of(new StateProcessor()), "generate", out);
+    compile(stateSources, List.of(new StateProcessor()), stateClassPath, "generate", out);
     Path stripped = Files.createDirectories(root.resolve("stripped/gen"));
     stateAndGeneratedSources = new ArrayList<>(stateSources);
     List<Path> generated;
@@ -125,17 +164,17 @@ public class CompileBenchmark {
 
   @Benchmark
   public boolean compileStateProcessor() throws IOException {
-    return compile(stateSources, List.of(new StateProcessor()), "states");
+    return compile(stateSources, List.of(new StateProcessor()), stateClassPath, "states");
   }
 
   @Benchmark
   public boolean compileAutoValue() throws IOException {
-    return compile(autoValueSources, List.of(new AutoValueProcessor()), "values");
+    return compile(autoValueSources, List.of(new AutoValueProcessor()), autoValueClassPath, "values");
   }
 
   @Benchmark
   public boolean compilePlainJavac() throws IOException {
-    return compile(stateSources, List.of(), "plain");
+    return compile(stateSources, List.of(), stateClassPath, "plain");
   }
 
   /**
@@ -144,20 +183,21 @@ public class CompileBenchmark {
    */
   @Benchmark
   public boolean compileGeneratedAccessorsWithoutProcessor() throws IOException {
-    return compile(stateAndGeneratedSources, List.of(), "generated-only");
+    return compile(stateAndGeneratedSources, List.of(), stateClassPath, "generated-only");
   }
 
-  private boolean compile(List<Path> sources, List<Processor> processors, String name) throws IOException {
-    return compile(sources, processors, name, Files.createTempDirectory(root, name));
+  private boolean compile(List<Path> sources, List<Processor> processors, String classPath, String name)
+      throws IOException {
+    return compile(sources, processors, classPath, name, Files.createTempDirectory(root, name));
   }
 
-  private boolean compile(List<Path> sources, List<Processor> processors, String name, Path out)
+  private boolean compile(List<Path> sources, List<Processor> processors, String classPath, String name, Path out)
       throws IOException {
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, null, null)) {
       List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-s", out.toString(),
-          "-classpath", System.getProperty("java.class.path"), "--release", "17"));
+          "-classpath", classPath, "--release", "17"));
       if (processors.isEmpty()) {
         options.add("-proc:none");
       }

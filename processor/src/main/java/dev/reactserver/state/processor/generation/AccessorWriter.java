@@ -26,7 +26,7 @@ import javax.lang.model.element.Modifier;
  *
  * <p>Calls carry explicit type arguments and boxing casts: they spare javac type inference and a failed
  * first overload pass per call, about a third of the time it takes to compile the generated classes
- * (see BENCHMARKS.md).
+ * (see BENCHMARKS.md). For the same reason a type appears in the imports only if the code uses it.
  */
 public final class AccessorWriter {
 
@@ -36,8 +36,9 @@ public final class AccessorWriter {
   private static final ClassName STATE_BATCH = ClassName.get(RUNTIME, "StateBatch");
   private static final ClassName STATE_DECLARATION = ClassName.get(RUNTIME, "StateDeclaration");
   private static final ClassName STATE_VALUES = ClassName.get(RUNTIME, "StateValues");
-  private static final ClassName STATE_EXCEPTION = ClassName.get(RUNTIME, "StateException");
-  private static final ClassName STATE_TYPE_EXCEPTION = ClassName.get(RUNTIME, "StateTypeException");
+  // Named in full in Javadoc: an import used only there would cost javac a lookup in every generated file.
+  private static final String STATE_EXCEPTION = RUNTIME + ".StateException";
+  private static final String STATE_TYPE_EXCEPTION = RUNTIME + ".StateTypeException";
   private static final ClassName STATE_LISTENER = ClassName.get(RUNTIME, "StateListener");
   private static final ClassName SUBSCRIPTION = ClassName.get(RUNTIME, "Subscription");
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
@@ -134,8 +135,8 @@ public final class AccessorWriter {
         .addJavadoc("\n@param ctx the store, client, user and component key to resolve scopes for\n")
         .addJavadoc("@param component the component instance whose fields hold the initial values\n")
         .addJavadoc("@return the accessors\n")
-        .addJavadoc("@throws $T if a {@code $$user} state is bound in a context without a user\n", STATE_EXCEPTION)
-        .addJavadoc("@throws $T if a state exists with another declared type (another component declares the\n",
+        .addJavadoc("@throws $L if a {@code $$user} state is bound in a context without a user\n", STATE_EXCEPTION)
+        .addJavadoc("@throws $L if a state exists with another declared type (another component declares the\n",
             STATE_TYPE_EXCEPTION)
         .addJavadoc("    same scope and key with another type)\n")
         .addStatement("$T.requireNonNull(ctx, $S)", OBJECTS, "ctx")
