@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * deletion) makes every lock-free write that read the old word fail and look again, exactly as the
  * observed box does for {@link ObjectCell}. An {@code int} state cannot hold {@code null}.
  */
-final class IntCell extends Cell<Integer> {
+final class IntCell extends WordCell<Integer> {
   private static final long VALUE_BITS = 0xFFFF_FFFFL;
   private static final long OBSERVED = 1L << 32;
   private static final long DETACHED = 2L << 32;
@@ -27,8 +27,6 @@ final class IntCell extends Cell<Integer> {
 
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
-  /** Listeners of this state; guarded by the monitor. */
-  private Registration[] listeners = Registration.NONE;
 
   IntCell(Scope scope, String key, int initial, StateDeclaration<?> declaration, boolean observed) {
     super(scope, key, initial, declaration);
@@ -139,47 +137,20 @@ final class IntCell extends Cell<Integer> {
       int old = value(current);
       int next = requireValue(fn.apply(old));
       if (WORD.compareAndSet(this, current, with(current, next))) {
-        StateId id = id();
-        queue(id).offer(new StateChange<>(id, old, next, false),
-            CopyOnWrite.concat(listeners, scope.listeners));
+        offerChange(old, next);
         return next;
       }
     }
   }
 
   @Override
-  public Subscription subscribe(StateListener<? super Integer> listener) {
-    Objects.requireNonNull(listener, "listener");
-    synchronized (this) {
-      if (mode(word) != DETACHED) {
-        Registration registration = new Registration(listener, this::unsubscribe);
-        listeners = CopyOnWrite.append(listeners, registration);
-        setMode(OBSERVED);
-        return registration;
-      }
-    }
-    return onLiveState(cell -> cell.subscribe(listener));
-  }
-
-  private synchronized void unsubscribe(Registration registration) {
-    listeners = CopyOnWrite.remove(listeners, registration, Registration.NONE);
-    unobserveIfUnwatched();
+  boolean isDetached() {
+    return mode(word) == DETACHED;
   }
 
   @Override
-  synchronized void observe() {
-    setMode(OBSERVED);
-  }
-
-  @Override
-  synchronized void unobserveIfUnwatched() {
-    if (listeners.length == 0 && scope.listeners.length == 0) {
-      setMode(0);
-    }
-  }
-
-  /** Changes the mode (not of a deleted cell); the caller holds the monitor. */
-  private void setMode(long mode) {
+  void setObserved(boolean observed) {
+    long mode = observed ? OBSERVED : 0;
     while (true) {
       long current = word;
       if (mode(current) == DETACHED || mode(current) == mode
@@ -199,13 +170,7 @@ final class IntCell extends Cell<Integer> {
       }
     } while (!WORD.compareAndSet(this, old, DETACHED | (old & VALUE_BITS)));
     if (mode(old) == OBSERVED) {
-      StateId id = id();
-      queue(id).offer(new StateChange<>(id, value(old), null, true),
-          CopyOnWrite.concat(listeners, scope.listeners));
-      for (Registration registration : listeners) {
-        registration.retire();
-      }
-      listeners = Registration.NONE;
+      offerDeletion(value(old));
     }
     return true;
   }

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * a read of the field can check it did not straddle a change of mode (a seqlock). A {@code long} state
  * cannot hold {@code null}.
  */
-final class LongCell extends Cell<Long> {
+final class LongCell extends WordCell<Long> {
   private static final int MODE_SHIFT = 62;
   private static final long PLAIN = 0;
   private static final long OBSERVED = 1L << MODE_SHIFT;
@@ -39,8 +39,6 @@ final class LongCell extends Cell<Long> {
   private long largeEntries;
   /** Whether anyone listens; guarded by the monitor (the word says so too, outside the large mode). */
   private boolean observed;
-  /** Listeners of this state; guarded by the monitor. */
-  private Registration[] listeners = Registration.NONE;
 
   LongCell(Scope scope, String key, long initial, StateDeclaration<?> declaration, boolean observed) {
     super(scope, key, initial, declaration);
@@ -185,9 +183,7 @@ final class LongCell extends Cell<Long> {
       // Only plain words change without the lock: a failed compare-and-set means a lock-free write won.
       if (WORD.compareAndSet(this, current, wordFor(next))) {
         if (observed) {
-          StateId id = id();
-          queue(id).offer(new StateChange<>(id, old, next, false),
-              CopyOnWrite.concat(listeners, scope.listeners));
+          offerChange(old, next);
         }
         return next;
       }
@@ -195,38 +191,13 @@ final class LongCell extends Cell<Long> {
   }
 
   @Override
-  public Subscription subscribe(StateListener<? super Long> listener) {
-    Objects.requireNonNull(listener, "listener");
-    synchronized (this) {
-      if (mode(word) != DETACHED) {
-        Registration registration = new Registration(listener, this::unsubscribe);
-        listeners = CopyOnWrite.append(listeners, registration);
-        setObserved(true);
-        return registration;
-      }
-    }
-    return onLiveState(cell -> cell.subscribe(listener));
-  }
-
-  private synchronized void unsubscribe(Registration registration) {
-    listeners = CopyOnWrite.remove(listeners, registration, Registration.NONE);
-    unobserveIfUnwatched();
-  }
-
-  @Override
-  synchronized void observe() {
-    setObserved(true);
-  }
-
-  @Override
-  synchronized void unobserveIfUnwatched() {
-    if (listeners.length == 0 && scope.listeners.length == 0) {
-      setObserved(false);
-    }
+  boolean isDetached() {
+    return mode(word) == DETACHED;
   }
 
   /** Records whether anyone listens and says so in a plain or observed word; holds the monitor. */
-  private void setObserved(boolean observed) {
+  @Override
+  void setObserved(boolean observed) {
     this.observed = observed;
     while (true) {
       long current = word;
@@ -251,13 +222,7 @@ final class LongCell extends Cell<Long> {
       }
     } while (!WORD.compareAndSet(this, old, DETACHED));
     if (observed) {
-      StateId id = id();
-      long value = mode(old) == LARGE ? large : value(old);
-      queue(id).offer(new StateChange<>(id, value, null, true), CopyOnWrite.concat(listeners, scope.listeners));
-      for (Registration registration : listeners) {
-        registration.retire();
-      }
-      listeners = Registration.NONE;
+      offerDeletion(mode(old) == LARGE ? large : value(old));
     }
     return true;
   }

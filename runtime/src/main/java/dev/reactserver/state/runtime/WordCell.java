@@ -1,0 +1,73 @@
+package dev.reactserver.state.runtime;
+
+import java.util.Objects;
+
+/**
+ * A primitive state ({@link IntCell}, {@link LongCell}) whose value and mode share one word: what they
+ * have in common is their listeners, kept here under the cell's monitor. Subclasses say whether the cell
+ * was deleted and record whether anyone listens in their word.
+ */
+abstract class WordCell<T> extends Cell<T> {
+  /** Listeners of this state; guarded by the monitor. */
+  private Registration[] listeners = Registration.NONE;
+
+  WordCell(Scope scope, String key, Object initial, StateDeclaration<?> declaration) {
+    super(scope, key, initial, declaration);
+  }
+
+  /** Whether the cell was deleted. */
+  abstract boolean isDetached();
+
+  /** Records in the word whether anyone listens (not in a deleted cell); the caller holds the monitor. */
+  abstract void setObserved(boolean observed);
+
+  @Override
+  public Subscription subscribe(StateListener<? super T> listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (!isDetached()) {
+        Registration registration = new Registration(listener, this::unsubscribe);
+        listeners = CopyOnWrite.append(listeners, registration);
+        setObserved(true);
+        return registration;
+      }
+    }
+    return onLiveState(cell -> cell.subscribe(listener));
+  }
+
+  private synchronized void unsubscribe(Registration registration) {
+    listeners = CopyOnWrite.remove(listeners, registration, Registration.NONE);
+    unobserveIfUnwatched();
+  }
+
+  @Override
+  synchronized void observe() {
+    setObserved(true);
+  }
+
+  @Override
+  synchronized void unobserveIfUnwatched() {
+    if (listeners.length == 0 && scope.listeners.length == 0) {
+      setObserved(false);
+    }
+  }
+
+  /** Queues a change for this state's and its scope's listeners; the caller holds the monitor. */
+  void offerChange(Object oldValue, Object newValue) {
+    StateId id = id();
+    queue(id).offer(new StateChange<>(id, oldValue, newValue, false), CopyOnWrite.concat(listeners, scope.listeners));
+  }
+
+  /**
+   * Queues the deletion of the state, which held {@code lastValue}, and forgets its listeners; the caller
+   * holds the monitor and has just marked the cell deleted.
+   */
+  void offerDeletion(Object lastValue) {
+    StateId id = id();
+    queue(id).offer(new StateChange<>(id, lastValue, null, true), CopyOnWrite.concat(listeners, scope.listeners));
+    for (Registration registration : listeners) {
+      registration.retire();
+    }
+    listeners = Registration.NONE;
+  }
+}
