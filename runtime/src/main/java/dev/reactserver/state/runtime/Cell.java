@@ -7,9 +7,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * One state: its scope, key, initial value and declaration. Subclasses keep the value: {@link ObjectCell}
- * any value, {@link IntCell} and {@link LongCell} a declared {@code int} or {@code long} in a primitive word. After deletion a cell is
- * detached and forwards every operation to the state's live cell, recreated from {@link #initial} if
- * need be.
+ * any value, {@link IntCell} and {@link LongCell} a declared {@code int} or {@code long} in a primitive
+ * word. After deletion a cell is detached and forwards every operation to the state's live cell,
+ * recreated from {@link #initial} if need be.
  */
 abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
   /** What {@link #write} returns for a deleted cell. */

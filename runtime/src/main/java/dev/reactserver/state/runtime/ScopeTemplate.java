@@ -182,7 +182,10 @@ final class ScopeTemplate {
     };
   }
 
-  /** Whether the template is more than one placeholder alone or a plain name: resolving it builds text. */
+  /**
+   * Whether resolving builds new text: placeholders beside literals or each other (not a plain name, not
+   * one placeholder alone).
+   */
   boolean isComposite() {
     return single == null && (usesClient || usesUser || usesComponent);
   }
