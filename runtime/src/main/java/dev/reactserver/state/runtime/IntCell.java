@@ -2,7 +2,6 @@ package dev.reactserver.state.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,21 +57,6 @@ final class IntCell extends WordCell<Integer> {
   }
 
   @Override
-  public void set(Integer newValue) {
-    requireValue(newValue);
-    if (write(old -> newValue, true) == DELETED) {
-      onLiveState(cell -> cell.write(old -> newValue, false));
-    }
-  }
-
-  @Override
-  public Integer update(UnaryOperator<Integer> fn) {
-    Objects.requireNonNull(fn, "fn");
-    Object next = write(fn, true);
-    return next == DELETED ? (Integer) onLiveState(cell -> cell.write(fn, false)) : (Integer) next;
-  }
-
-  @Override
   public int addInt(int delta) {
     while (true) {
       long current = word;
@@ -88,18 +72,12 @@ final class IntCell extends WordCell<Integer> {
 
   @Override
   public long addLong(long delta) {
-    throw new ClassCastException("state " + id() + " holds an int, not a long");
+    throw notA("long");
   }
 
   @Override
-  public double addDouble(double delta) {
-    throw new ClassCastException("state " + id() + " holds an int, not a double");
-  }
-
-  @Override
-  void overwrite(Object newValue) {
-    Integer value = requireValue((Integer) newValue);
-    write(old -> value, false);
+  String primitiveName() {
+    return "int";
   }
 
   @Override
@@ -173,13 +151,6 @@ final class IntCell extends WordCell<Integer> {
       offerDeletion(value(old));
     }
     return true;
-  }
-
-  private Integer requireValue(Integer value) {
-    if (value == null) {
-      throw new StateException("state " + id() + " is declared int and cannot hold null");
-    }
-    return value;
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.reactserver.state.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -93,21 +92,6 @@ final class LongCell extends WordCell<Long> {
   }
 
   @Override
-  public void set(Long newValue) {
-    requireValue(newValue);
-    if (write(old -> newValue, true) == DELETED) {
-      onLiveState(cell -> cell.write(old -> newValue, false));
-    }
-  }
-
-  @Override
-  public Long update(UnaryOperator<Long> fn) {
-    Objects.requireNonNull(fn, "fn");
-    Object next = write(fn, true);
-    return next == DELETED ? (Long) onLiveState(cell -> cell.write(fn, false)) : (Long) next;
-  }
-
-  @Override
   public long addLong(long delta) {
     while (true) {
       long current = word;
@@ -123,18 +107,12 @@ final class LongCell extends WordCell<Long> {
 
   @Override
   public int addInt(int delta) {
-    throw new ClassCastException("state " + id() + " holds a long, not an int");
+    throw notA("int");
   }
 
   @Override
-  public double addDouble(double delta) {
-    throw new ClassCastException("state " + id() + " holds a long, not a double");
-  }
-
-  @Override
-  void overwrite(Object newValue) {
-    Long value = requireValue((Long) newValue);
-    write(old -> value, false);
+  String primitiveName() {
+    return "long";
   }
 
   @Override
@@ -225,13 +203,6 @@ final class LongCell extends WordCell<Long> {
       offerDeletion(mode(old) == LARGE ? large : value(old));
     }
     return true;
-  }
-
-  private Long requireValue(Long value) {
-    if (value == null) {
-      throw new StateException("state " + id() + " is declared long and cannot hold null");
-    }
-    return value;
   }
 
   @Override

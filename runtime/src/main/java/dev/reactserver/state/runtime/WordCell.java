@@ -1,11 +1,13 @@
 package dev.reactserver.state.runtime;
 
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
- * A primitive state ({@link IntCell}, {@link LongCell}) whose value and mode share one word: what they
- * have in common is their listeners, kept here under the cell's monitor. Subclasses say whether the cell
- * was deleted and record whether anyone listens in their word.
+ * A primitive state ({@link IntCell}, {@link LongCell}) whose value and mode share one word. What they
+ * have in common lives here: set and update (which refuse {@code null}), and the listeners, kept under the
+ * cell's monitor. Subclasses write the word, say whether the cell was deleted and record in the word
+ * whether anyone listens.
  */
 abstract class WordCell<T> extends Cell<T> {
   /** Listeners of this state; guarded by the monitor. */
@@ -13,6 +15,50 @@ abstract class WordCell<T> extends Cell<T> {
 
   WordCell(Scope scope, String key, Object initial, StateDeclaration<?> declaration) {
     super(scope, key, initial, declaration);
+  }
+
+  /** {@code "int"} or {@code "long"}: for messages. */
+  abstract String primitiveName();
+
+  @Override
+  public void set(T newValue) {
+    requireValue(newValue);
+    if (write(old -> newValue, true) == DELETED) {
+      onLiveState(cell -> cell.write(old -> newValue, false));
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T update(UnaryOperator<T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    Object next = write(fn, true);
+    return next == DELETED ? (T) onLiveState(cell -> cell.write(fn, false)) : (T) next;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  void overwrite(Object newValue) {
+    T value = requireValue((T) newValue);
+    write(old -> value, false);
+  }
+
+  @Override
+  public double addDouble(double delta) {
+    throw notA("double");
+  }
+
+  /** What an add of another primitive type throws. */
+  ClassCastException notA(String requested) {
+    return new ClassCastException("state " + id() + " is declared " + primitiveName() + ", not " + requested);
+  }
+
+  /** Returns {@code value}; a primitive state cannot hold null. */
+  T requireValue(T value) {
+    if (value == null) {
+      throw new StateException("state " + id() + " is declared " + primitiveName() + " and cannot hold null");
+    }
+    return value;
   }
 
   /** Whether the cell was deleted. */
