@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -57,6 +58,8 @@ public final class PostgresStore extends RemoteStore {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
+  /** The state this thread holds for an exclusive update, while the update's function runs. */
+  private static final ThreadLocal<HeldState> HELD = new ThreadLocal<>();
 
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
@@ -185,12 +188,12 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected String value(StateId id) {
-    return query("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, id.scope(), id.key());
+    return read("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, id.scope(), id.key());
   }
 
   @Override
   protected StoredState state(StateId id) {
-    return query("read " + id, sql.state, rows -> rows.next()
+    return read("read " + id, sql.state, rows -> rows.next()
         ? new StoredState(id, rows.getString(1), rows.getLong(2), rows.getString(3), rows.getString(4))
         : null, id.scope(), id.key());
   }
@@ -227,6 +230,54 @@ public final class PostgresStore extends RemoteStore {
   }
 
   @Override
+  protected CompareAndSetResult updateExclusively(StateId id, UnaryOperator<String> next) {
+    return call("update " + id, connection -> {
+      connection.setAutoCommit(false);
+      HeldState held = new HeldState(this, connection);
+      try {
+        String current = valueForUpdate(connection, id);
+        Written written = null;
+        if (current != null) {
+          HELD.set(held);
+          String value;
+          try {
+            value = next.apply(current);
+          } finally {
+            HELD.remove();
+          }
+          if (!held.writeRefused) {
+            try (PreparedStatement set = prepare(connection, sql.set, id.scope(), id.key(), value, id.scope(),
+                id.key()); ResultSet rows = set.executeQuery()) {
+              written = written(rows);
+            }
+          }
+        }
+        if (written == null) {
+          connection.rollback();
+          return CompareAndSetResult.lost(null);
+        }
+        connection.commit();
+        return CompareAndSetResult.wrote(written);
+      } catch (SQLException | RuntimeException | Error e) {
+        connection.rollback();
+        if (held.writeRefused) {
+          return CompareAndSetResult.lost(null); // the function failed on a refused write: not its own fault
+        }
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    });
+  }
+
+  private String valueForUpdate(Connection connection, StateId id) throws SQLException {
+    try (PreparedStatement select = prepare(connection, sql.valueForUpdate, id.scope(), id.key());
+        ResultSet rows = select.executeQuery()) {
+      return rows.next() ? rows.getString(1) : null;
+    }
+  }
+
+  @Override
   protected Written createOrSet(StateSeed seed) {
     StateId id = seed.id();
     for (int attempt = 0; ; attempt++) {
@@ -244,7 +295,7 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected boolean exists(StateId id) {
-    return query("read " + id, sql.exists, ResultSet::next, id.scope(), id.key());
+    return read("read " + id, sql.exists, ResultSet::next, id.scope(), id.key());
   }
 
   @Override
@@ -261,7 +312,7 @@ public final class PostgresStore extends RemoteStore {
   protected List<StoredState> list(String scope) {
     String statement = scope == null ? sql.list : sql.listScope;
     Object[] parameters = scope == null ? new Object[0] : new Object[] {scope};
-    return query("list states", statement, rows -> {
+    return read("list states", statement, rows -> {
       List<StoredState> states = new ArrayList<>();
       while (rows.next()) {
         states.add(new StoredState(StateId.of(rows.getString(1), rows.getString(2)), rows.getString(3),
@@ -380,6 +431,25 @@ public final class PostgresStore extends RemoteStore {
     return rows.next() ? new Written(rows.getString(1), rows.getString(2), rows.getLong(3)) : null;
   }
 
+  /** Runs a statement that writes nothing, on the held connection if this thread holds a state here. */
+  private <T> T read(String what, String statement, RowReader<T> reader, Object... parameters) {
+    HeldState held = HELD.get();
+    Work<T> work = connection -> {
+      try (PreparedStatement prepared = prepare(connection, statement, parameters);
+          ResultSet rows = prepared.executeQuery()) {
+        return reader.read(rows);
+      }
+    };
+    if (held != null && held.store == this) {
+      try {
+        return work.run(held.connection);
+      } catch (SQLException e) {
+        throw failure(what, e);
+      }
+    }
+    return onPooledConnection(what, work);
+  }
+
   private <T> T query(String what, String statement, RowReader<T> reader, Object... parameters) {
     return call(what, connection -> {
       try (PreparedStatement prepared = prepare(connection, statement, parameters);
@@ -411,16 +481,33 @@ public final class PostgresStore extends RemoteStore {
     return prepared;
   }
 
-  /** Runs {@code work} on a pooled connection; an unreachable database is a {@link StoreUnavailableException}. */
+  /**
+   * Runs {@code work}, which may write, on a pooled connection; refused while this thread holds a state
+   * for an exclusive update (see {@link #updateExclusively}).
+   */
   private <T> T call(String what, Work<T> work) {
+    HeldState held = HELD.get();
+    if (held != null) {
+      held.writeRefused = true;
+      throw new WriteRefusedWhileHeld(what);
+    }
+    return onPooledConnection(what, work);
+  }
+
+  /** Runs {@code work} on a pooled connection; an unreachable database is a {@link StoreUnavailableException}. */
+  private <T> T onPooledConnection(String what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       return work.run(connection);
     } catch (SQLException e) {
-      if (unavailable(e)) {
-        throw new StoreUnavailableException("PostgreSQL is unavailable (" + what + "): " + e.getMessage(), e);
-      }
-      throw new StateException("PostgreSQL refused to " + what + ": " + e.getMessage(), e);
+      throw failure(what, e);
     }
+  }
+
+  private static StateException failure(String what, SQLException e) {
+    if (unavailable(e)) {
+      return new StoreUnavailableException("PostgreSQL is unavailable (" + what + "): " + e.getMessage(), e);
+    }
+    return new StateException("PostgreSQL refused to " + what + ": " + e.getMessage(), e);
   }
 
   static boolean unavailable(SQLException e) {
@@ -481,6 +568,30 @@ public final class PostgresStore extends RemoteStore {
           + " starting with a letter or '_', but was '" + schema + "'");
     }
     return schema;
+  }
+
+  /** A state's row, locked by this thread's transaction on {@code connection} until it commits. */
+  private static final class HeldState {
+    final PostgresStore store;
+    final Connection connection;
+    /** Whether the update's function tried to write: the update then writes nothing this way. */
+    boolean writeRefused;
+
+    HeldState(PostgresStore store, Connection connection) {
+      this.store = store;
+      this.connection = connection;
+    }
+  }
+
+  /**
+   * Ends a write that the function of an exclusive update attempted: waiting for a state while holding
+   * another could wait forever. The update writes nothing and tries again without holding its state.
+   */
+  private static final class WriteRefusedWhileHeld extends RuntimeException {
+    WriteRefusedWhileHeld(String what) {
+      super("cannot " + what + " from the function of an update that holds its state; the update is"
+          + " tried again without holding it", null, false, false);
+    }
   }
 
   @FunctionalInterface

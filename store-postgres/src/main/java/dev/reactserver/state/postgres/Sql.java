@@ -9,6 +9,7 @@ final class Sql {
   final String load;
   final String value;
   final String state;
+  final String valueForUpdate;
   final String set;
   final String compareAndSet;
   final String addInt;
@@ -78,6 +79,7 @@ final class Sql {
         LEFT JOIN %1$s s ON s.scope = i.scope AND s.key = i.key
         ORDER BY i.ord""".formatted(table);
     this.value = "SELECT value FROM " + table + " WHERE scope = ? AND key = ?";
+    this.valueForUpdate = value + " FOR UPDATE";
     this.state = "SELECT value, version, declaration, type FROM " + table + " WHERE scope = ? AND key = ?";
     this.set = write(table, publish, "?", "");
     this.compareAndSet = write(table, publish, "?", " AND t.version = ?");

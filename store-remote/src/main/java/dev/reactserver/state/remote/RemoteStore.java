@@ -34,9 +34,10 @@ import java.util.function.UnaryOperator;
  * of every node through the server's change channel.
  *
  * <p>This class holds what such stores share: handles, JSON codecs chosen from declared types,
- * declaration checks, optimistic updates with bounded retries, change delivery and client expiry. A
- * store for one server implements the primitives below; each is one round trip and atomic on the server,
- * and every write it makes publishes its change (see {@link #receive(String)} for the message format).
+ * declaration checks, optimistic updates with bounded retries (holding the state on the server once they
+ * keep losing, where the server can), change delivery and client expiry. A store for one server
+ * implements the primitives below; each is one round trip and atomic on the server, and every write it
+ * makes publishes its change (see {@link #receive(String)} for the message format).
  *
  * <p>Listeners run on one delivery thread per store, one at a time, in the order the server published
  * the changes. A listener may be told of a change written just before it subscribed.
@@ -47,6 +48,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private static final Comparator<StateId> BY_SCOPE_AND_KEY =
       Comparator.comparing(StateId::scope).thenComparing(StateId::key);
   private static final int RECREATE_ATTEMPTS = 100;
+  /** Lost compare-and-sets after which an update asks the server to hold its state (see {@link #updateExclusively}). */
+  private static final int EXCLUSIVE_AFTER_CONFLICTS = 3;
   /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
   private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
 
@@ -108,6 +111,21 @@ public abstract class RemoteStore implements Store, AutoCloseable {
    * or the value is not a number.
    */
   protected abstract Written add(StateId id, NumberKind kind, String delta);
+
+  /**
+   * Holds the state against every other writer, writes {@code next} applied to its encoded value, and
+   * lets it go: an update that keeps losing its compare-and-set to busier writers (other nodes adding
+   * without pause) gets its turn this way. {@code next} runs the update's function, which may read
+   * states; a write it attempts while the state is held must not wait for another held state (two held
+   * states could wait for each other): it is refused, nothing is written and this returns
+   * {@link CompareAndSetResult#lost lost}, and the update goes on comparing and setting.
+   *
+   * <p>Returns lost, with nothing written, also if the state does not exist; the default, for servers
+   * that cannot hold a state, always does.
+   */
+  protected CompareAndSetResult updateExclusively(StateId id, UnaryOperator<String> next) {
+    return CompareAndSetResult.lost(null);
+  }
 
   /** Creates the state from {@code seed} (publishing nothing) and returns null, or sets its value to the seed's initial value. */
   protected abstract Written createOrSet(StateSeed seed);
@@ -313,7 +331,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   <T> T update(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
     if (UPDATING.get() != null) {
-      return updateOptimistically(ref, fn); // an update inside an update's function: never wait on a lock
+      // An update inside an update's function: never wait on a lock, never hold the state.
+      return updateOptimistically(ref, fn, false);
     }
     // Threads of this node take turns on a state, so that only other nodes can make an attempt fail:
     // optimistic attempts of many local threads would mostly collide with each other.
@@ -321,20 +340,31 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     lock.lock();
     UPDATING.set(Boolean.TRUE);
     try {
-      return updateOptimistically(ref, fn);
+      return updateOptimistically(ref, fn, true);
     } finally {
       UPDATING.remove();
       lock.unlock();
     }
   }
 
-  private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
+  private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn, boolean mayHoldState) {
     StoredState current = stateOrCreate(ref);
     for (int attempt = 1; ; attempt++) {
       T next = fn.apply(decode(ref, current.value()));
       CompareAndSetResult result = compareAndSet(ref.id(), current.version(), encode(ref.id(), ref.codec, next));
       if (result.written() != null) {
         return next;
+      }
+      if (mayHoldState && attempt == EXCLUSIVE_AFTER_CONFLICTS && attempt < updateAttempts) {
+        List<T> computed = new ArrayList<>(1); // the function's own result, as the optimistic path returns
+        CompareAndSetResult held = updateExclusively(ref.id(), encoded -> {
+          computed.clear();
+          computed.add(fn.apply(decode(ref, encoded)));
+          return encode(ref.id(), ref.codec, computed.get(0));
+        });
+        if (held.written() != null) {
+          return computed.get(0);
+        }
       }
       if (attempt >= updateAttempts) {
         throw new StateConflictException(ref.id(), attempt);
