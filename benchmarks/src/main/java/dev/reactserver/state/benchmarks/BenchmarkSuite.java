@@ -130,9 +130,6 @@ public final class BenchmarkSuite {
       lowerIsBetter("compile the 500 components and their generated accessors without Javadoc, no processor",
           "CompileBenchmark.compileGeneratedAccessorsWithoutProcessor", "CompileBenchmark.compileAutoValue",
           "500 `@AutoValue` classes × 4 properties", Double.NaN);
-      lowerIsBetter("compile the 500 components, our exact accessors written by a processor that does nothing else",
-          "CompileBenchmark.compileGeneratedAccessorsWrittenByAnIdleProcessor", "CompileBenchmark.compileAutoValue",
-          "500 `@AutoValue` classes × 4 properties", Double.NaN);
       line("");
       line("All figures:");
       line("");

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Compiling 500 components with 4 {@code @State} fields each through our processor, against the same 500
  * classes as {@code @AutoValue} classes with 4 properties, and against plain javac without processors
- * (see {@link CompileFixture}).
+ * (see {@link CompileFixture}). Single-shot compiles in a young JVM vary widely; {@link CompileComparison}
+ * compares the same compiles warm and interleaved.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -62,14 +63,5 @@ public class CompileBenchmark {
   @Benchmark
   public boolean compileGeneratedAccessorsWithoutProcessor() throws IOException {
     return fixture.compileGeneratedAccessorsWithoutProcessor();
-  }
-
-  /**
-   * The components, with our exact generated accessors written through the {@code Filer} by a processor
-   * that does nothing else: what any processor that emits this API costs, before it does any work.
-   */
-  @Benchmark
-  public boolean compileGeneratedAccessorsWrittenByAnIdleProcessor() throws IOException {
-    return fixture.compileGeneratedAccessorsWrittenByAnIdleProcessor();
   }
 }
