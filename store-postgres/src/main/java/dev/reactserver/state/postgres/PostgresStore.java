@@ -494,10 +494,22 @@ public final class PostgresStore extends RemoteStore {
     return onPooledConnection(what, work);
   }
 
-  /** Runs {@code work} on a pooled connection; an unreachable database is a {@link StoreUnavailableException}. */
+  /**
+   * Runs {@code work} on a pooled connection in auto-commit mode (each statement its own transaction, as
+   * every write here is one statement), whatever the pool's default; an unreachable database is a
+   * {@link StoreUnavailableException}.
+   */
   private <T> T onPooledConnection(String what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
-      return work.run(connection);
+      if (connection.getAutoCommit()) {
+        return work.run(connection);
+      }
+      connection.setAutoCommit(true); // a pool that leaves commits to its users would drop every write
+      try {
+        return work.run(connection);
+      } finally {
+        connection.setAutoCommit(false);
+      }
     } catch (SQLException e) {
       throw failure(what, e);
     }

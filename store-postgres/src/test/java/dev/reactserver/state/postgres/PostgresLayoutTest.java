@@ -3,9 +3,13 @@ package dev.reactserver.state.postgres;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateValues;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,6 +43,27 @@ class PostgresLayoutTest {
         assertThat(row.getBoolean(8)).isTrue();
         assertThat(row.next()).isFalse();
       }
+    }
+  }
+
+  @Test
+  void aStoreOnAPoolThatDoesNotAutoCommitStillCommitsEveryWrite() {
+    String schema = TestPostgres.freshSchema();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(TestPostgres.pool().getJdbcUrl());
+    config.setUsername(TestPostgres.pool().getUsername());
+    config.setPassword(TestPostgres.pool().getPassword());
+    config.setMaximumPoolSize(3);
+    config.setAutoCommit(false); // as some application pools are configured
+    try (HikariDataSource manual = new HikariDataSource(config);
+        PostgresStore store = PostgresStore.builder(manual).schema(schema).build();
+        PostgresStore other = PostgresStore.builder(TestPostgres.pool()).schema(schema).build()) {
+      StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 3);
+      items.set(4);
+      StateValues.addInt(items, 2);
+      items.update(n -> n * 10);
+
+      assertThat(StateContext.of(other).withClient("c1").bind(ITEMS, 0).get()).isEqualTo(60);
     }
   }
 
