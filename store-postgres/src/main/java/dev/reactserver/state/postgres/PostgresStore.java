@@ -233,7 +233,7 @@ public final class PostgresStore extends RemoteStore {
   protected CompareAndSetResult updateExclusively(StateId id, UnaryOperator<String> next) {
     return call("update " + id, connection -> {
       connection.setAutoCommit(false);
-      HeldState held = new HeldState(this, connection);
+      HeldState held = new HeldState(dataSource, connection);
       try {
         String current = valueForUpdate(connection, id);
         Written written = null;
@@ -431,7 +431,10 @@ public final class PostgresStore extends RemoteStore {
     return rows.next() ? new Written(rows.getString(1), rows.getString(2), rows.getLong(3)) : null;
   }
 
-  /** Runs a statement that writes nothing, on the held connection if this thread holds a state here. */
+  /**
+   * Runs a statement that writes nothing; on the held connection if this thread holds a state of a store
+   * on the same pool (a second connection could wait for a pool that held updates have emptied).
+   */
   private <T> T read(String what, String statement, RowReader<T> reader, Object... parameters) {
     HeldState held = HELD.get();
     Work<T> work = connection -> {
@@ -440,7 +443,7 @@ public final class PostgresStore extends RemoteStore {
         return reader.read(rows);
       }
     };
-    if (held != null && held.store == this) {
+    if (held != null && held.dataSource == dataSource) {
       try {
         return work.run(held.connection);
       } catch (SQLException e) {
@@ -584,13 +587,13 @@ public final class PostgresStore extends RemoteStore {
 
   /** A state's row, locked by this thread's transaction on {@code connection} until it commits. */
   private static final class HeldState {
-    final PostgresStore store;
+    final DataSource dataSource;
     final Connection connection;
     /** Whether the update's function tried to write: the update then writes nothing this way. */
     boolean writeRefused;
 
-    HeldState(PostgresStore store, Connection connection) {
-      this.store = store;
+    HeldState(DataSource dataSource, Connection connection) {
+      this.dataSource = dataSource;
       this.connection = connection;
     }
   }
