@@ -58,8 +58,6 @@ public final class PostgresStore extends RemoteStore {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
-  /** The state this thread holds for an exclusive update, while the update's function runs. */
-  private static final ThreadLocal<HeldState> HELD = new ThreadLocal<>();
 
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
@@ -233,23 +231,15 @@ public final class PostgresStore extends RemoteStore {
   protected CompareAndSetResult updateExclusively(StateId id, UnaryOperator<String> next) {
     return call("update " + id, connection -> {
       connection.setAutoCommit(false);
-      HeldState held = new HeldState(dataSource, connection);
       try {
         String current = valueForUpdate(connection, id);
+        String value = current == null ? null
+            : applyWhileHolding(next, current, new HeldConnection(dataSource, connection));
         Written written = null;
-        if (current != null) {
-          HELD.set(held);
-          String value;
-          try {
-            value = next.apply(current);
-          } finally {
-            HELD.remove();
-          }
-          if (!held.writeRefused) {
-            try (PreparedStatement set = prepare(connection, sql.set, id.scope(), id.key(), value, id.scope(),
-                id.key()); ResultSet rows = set.executeQuery()) {
-              written = written(rows);
-            }
+        if (value != null) {
+          try (PreparedStatement set = prepare(connection, sql.set, id.scope(), id.key(), value, id.scope(),
+              id.key()); ResultSet rows = set.executeQuery()) {
+            written = written(rows);
           }
         }
         if (written == null) {
@@ -260,9 +250,6 @@ public final class PostgresStore extends RemoteStore {
         return CompareAndSetResult.wrote(written);
       } catch (SQLException | RuntimeException | Error e) {
         connection.rollback();
-        if (held.writeRefused) {
-          return CompareAndSetResult.lost(null); // the function failed on a refused write: not its own fault
-        }
         throw e;
       } finally {
         connection.setAutoCommit(true);
@@ -436,14 +423,13 @@ public final class PostgresStore extends RemoteStore {
    * on the same pool (a second connection could wait for a pool that held updates have emptied).
    */
   private <T> T read(String what, String statement, RowReader<T> reader, Object... parameters) {
-    HeldState held = HELD.get();
     Work<T> work = connection -> {
       try (PreparedStatement prepared = prepare(connection, statement, parameters);
           ResultSet rows = prepared.executeQuery()) {
         return reader.read(rows);
       }
     };
-    if (held != null && held.dataSource == dataSource) {
+    if (heldResource() instanceof HeldConnection held && held.dataSource == dataSource) {
       try {
         return work.run(held.connection);
       } catch (SQLException e) {
@@ -489,11 +475,7 @@ public final class PostgresStore extends RemoteStore {
    * for an exclusive update (see {@link #updateExclusively}).
    */
   private <T> T call(String what, Work<T> work) {
-    HeldState held = HELD.get();
-    if (held != null) {
-      held.writeRefused = true;
-      throw new WriteRefusedWhileHeld(what);
-    }
+    refuseWriteWhileHolding(what);
     return onPooledConnection(what, work);
   }
 
@@ -585,29 +567,8 @@ public final class PostgresStore extends RemoteStore {
     return schema;
   }
 
-  /** A state's row, locked by this thread's transaction on {@code connection} until it commits. */
-  private static final class HeldState {
-    final DataSource dataSource;
-    final Connection connection;
-    /** Whether the update's function tried to write: the update then writes nothing this way. */
-    boolean writeRefused;
-
-    HeldState(DataSource dataSource, Connection connection) {
-      this.dataSource = dataSource;
-      this.connection = connection;
-    }
-  }
-
-  /**
-   * Ends a write that the function of an exclusive update attempted: waiting for a state while holding
-   * another could wait forever. The update writes nothing and tries again without holding its state.
-   */
-  private static final class WriteRefusedWhileHeld extends RuntimeException {
-    WriteRefusedWhileHeld(String what) {
-      super("cannot " + what + " from the function of an update that holds its state; the update is"
-          + " tried again without holding it", null, false, false);
-    }
-  }
+  /** The connection whose transaction holds a state's row while the update's function runs. */
+  private record HeldConnection(DataSource dataSource, Connection connection) {}
 
   @FunctionalInterface
   private interface Work<T> {

@@ -52,6 +52,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private static final int EXCLUSIVE_AFTER_CONFLICTS = 3;
   /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
   private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
+  /** Set while this thread runs the function of an update that holds its state on the server. */
+  private static final ThreadLocal<Hold> HOLDING = new ThreadLocal<>();
 
   private final JsonCodecs codecs;
   private final Duration commandTimeout;
@@ -115,10 +117,11 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   /**
    * Holds the state against every other writer, writes {@code next} applied to its encoded value, and
    * lets it go: an update that keeps losing its compare-and-set to busier writers (other nodes adding
-   * without pause) gets its turn this way. {@code next} runs the update's function, which may read
-   * states; a write it attempts while the state is held must not wait for another held state (two held
-   * states could wait for each other): it is refused, nothing is written and this returns
-   * {@link CompareAndSetResult#lost lost}, and the update goes on comparing and setting.
+   * without pause) gets its turn this way. Run {@code next} through {@link #applyWhileHolding}: it runs
+   * the update's function, which may read states; a write it attempts while the state is held must not
+   * wait for another held state (two held states could wait for each other), so the store's write
+   * primitives call {@link #refuseWriteWhileHolding} first. A refused write makes this write nothing and
+   * return {@link CompareAndSetResult#lost lost}; the update goes on comparing and setting.
    *
    * <p>Returns lost, with nothing written, also if the state does not exist; the default, for servers
    * that cannot hold a state, always does.
@@ -156,6 +159,48 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   /** Closes the connections this store opened. */
   protected abstract void closeServer();
+
+  // ---- holding a state for an update (see updateExclusively) ----
+
+  /**
+   * Runs {@code next}, the function of an update that holds its state, on the held value {@code current}
+   * and returns the value to write; null if the function tried to write, which was refused (whatever
+   * the function then did with the refusal). {@code resource} is what this thread's reads may use
+   * meanwhile (see {@link #heldResource()}), e.g. the connection whose transaction holds the state.
+   */
+  protected static String applyWhileHolding(UnaryOperator<String> next, String current, Object resource) {
+    Hold hold = new Hold(resource);
+    HOLDING.set(hold);
+    try {
+      String value = next.apply(current);
+      return hold.writeRefused ? null : value;
+    } catch (RuntimeException | Error e) {
+      if (hold.writeRefused) {
+        return null; // the function failed on the refused write: not a failure of its own
+      }
+      throw e;
+    } finally {
+      HOLDING.remove();
+    }
+  }
+
+  /** The resource given to {@link #applyWhileHolding} if this thread runs a held update's function, else null. */
+  protected static Object heldResource() {
+    Hold hold = HOLDING.get();
+    return hold == null ? null : hold.resource;
+  }
+
+  /**
+   * Throws if this thread runs the function of an update that holds its state: a write from there could
+   * wait for a state whose holder waits for this one. Call it before every write to the server.
+   */
+  protected static void refuseWriteWhileHolding(String what) {
+    Hold hold = HOLDING.get();
+    if (hold != null) {
+      hold.writeRefused = true;
+      throw new WriteRefusedWhileHeld(what);
+    }
+  }
 
   /**
    * Takes one message of the server's change channel: a JSON object {@code {"s": scope, "k": key,
@@ -565,6 +610,24 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     } catch (StateException e) {
       LOG.log(Level.WARNING, "cannot read state " + id + " for its listeners", e);
       return null;
+    }
+  }
+
+  /** A held update's function running on this thread. */
+  private static final class Hold {
+    final Object resource;
+    boolean writeRefused;
+
+    Hold(Object resource) {
+      this.resource = resource;
+    }
+  }
+
+  /** Ends a write attempted by the function of an update that holds its state (see {@link #refuseWriteWhileHolding}). */
+  private static final class WriteRefusedWhileHeld extends RuntimeException {
+    WriteRefusedWhileHeld(String what) {
+      super("cannot " + what + " from the function of an update that holds its state; the update is"
+          + " tried again without holding it", null, false, false);
     }
   }
 }
