@@ -29,13 +29,19 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * A store on Redis, for applications that run several server nodes: every node sees the same states,
- * {@code update} is optimistic (a version per state, checked by a Lua script) and {@code increment}
- * is one {@code HINCRBY}/{@code HINCRBYFLOAT} round trip, binding a component is one round trip, and
+ * {@code update} is optimistic (a version per state, checked by a Lua script; after three lost attempts
+ * it holds the state, and other writers wait) and {@code increment} is one
+ * {@code HINCRBY}/{@code HINCRBYFLOAT} round trip, binding a component is one round trip, and
  * every write is published on a channel that every node's listeners hear.
  *
  * <pre>{@code
@@ -46,8 +52,8 @@ import java.util.regex.Pattern;
  * server: each state is a hash {@code <prefix>:<scope>:<key>} (with {@code '\'} and {@code ':'} escaped by
  * a backslash) with fields {@code v} (the value as JSON), {@code ver}, {@code c} (the declaration) and
  * {@code t} (the type); {@code <prefix>#scope:<scope>} and {@code <prefix>#owner:<owner scope>} are sets
- * that index scopes and the scopes of each client, user and component; {@code <prefix>#changes} is the
- * channel. Client states expire with Redis key expiry. Standalone Redis (or one primary) only: the
+ * that index scopes and the scopes of each client, user and component; {@code <prefix>#hold:<scope>:<key>}
+ * names the update holding a state, if one does; {@code <prefix>#changes} is the channel. Client states expire with Redis key expiry. Standalone Redis (or one primary) only: the
  * scripts build their keys, which Redis Cluster does not allow.
  *
  * <p>With Redis down, calls fail within the command timeout with a {@link StoreUnavailableException};
@@ -56,6 +62,10 @@ import java.util.regex.Pattern;
 public final class RedisStore extends RemoteStore {
 
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  /** The answer of a write script when an update holds the state. */
+  private static final Long HELD = -1L;
+  /** How many holds' time a write waits for a state that stays held before it gives up. */
+  private static final int HOLDS_WAITED_FOR = 10;
 
   private final RedisURI uri;
   private final RedisClient client;
@@ -64,6 +74,9 @@ public final class RedisStore extends RemoteStore {
   private final StatefulRedisConnection<String, String> connection;
   private final StatefulRedisPubSubConnection<String, String> changes;
   private final RedisCommands<String, String> redis;
+  /** Names this store's holds apart from every other node's (see hold.lua). */
+  private final String holdTokenPrefix = UUID.randomUUID() + ":";
+  private final AtomicLong holds = new AtomicLong();
 
   private RedisStore(Builder builder) {
     super(builder, "redis-" + builder.prefix);
@@ -159,13 +172,13 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected Written set(StateId id, String value) {
-    List<Object> result = run(Script.SET, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), value);
+    List<Object> result = writeUnlessHeld(Script.SET, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), value);
     return result.isEmpty() ? null : new Written(text(result.get(0)), value, number(result.get(1)));
   }
 
   @Override
   protected CompareAndSetResult compareAndSet(StateId id, long version, String value) {
-    List<Object> result = run(Script.CAS, ScriptOutputType.MULTI, prefix, id.scope(), id.key(),
+    List<Object> result = writeUnlessHeld(Script.CAS, ScriptOutputType.MULTI, prefix, id.scope(), id.key(),
         Long.toString(version), value);
     if (result.isEmpty()) {
       return CompareAndSetResult.lost(null);
@@ -178,7 +191,7 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected Written add(StateId id, NumberKind kind, String delta) {
-    List<Object> result = run(Script.ADD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), kind.name(),
+    List<Object> result = writeUnlessHeld(Script.ADD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), kind.name(),
         delta);
     if (result.isEmpty()) {
       return null;
@@ -190,11 +203,36 @@ public final class RedisStore extends RemoteStore {
   }
 
   @Override
+  protected CompareAndSetResult updateExclusively(StateId id, UnaryOperator<String> next) {
+    String token = holdTokenPrefix + holds.incrementAndGet();
+    List<Object> held = run(Script.HOLD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token,
+        Long.toString(holdMillis()));
+    if (held.size() < 2 || number(held.get(0)) != 1) {
+      return CompareAndSetResult.lost(null); // gone, or held by another update
+    }
+    String value;
+    try {
+      value = applyWhileHolding(next, text(held.get(1)), null);
+    } catch (RuntimeException | Error e) {
+      try {
+        run(Script.WRITE_HELD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token, "0", "");
+      } catch (RuntimeException letGoFailed) {
+        e.addSuppressed(letGoFailed); // the hold expires by itself
+      }
+      throw e;
+    }
+    List<Object> written = run(Script.WRITE_HELD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token,
+        value == null ? "0" : "1", value == null ? "" : value);
+    return written.isEmpty() ? CompareAndSetResult.lost(null)
+        : CompareAndSetResult.wrote(new Written(text(written.get(1)), value, number(written.get(2))));
+  }
+
+  @Override
   protected Written createOrSet(StateSeed seed) {
     List<String> args = new ArrayList<>(9);
     args.add(prefix);
     addSeed(args, seed);
-    List<Object> result = run(Script.PUT, ScriptOutputType.MULTI, args.toArray(String[]::new));
+    List<Object> result = writeUnlessHeld(Script.PUT, ScriptOutputType.MULTI, args.toArray(String[]::new));
     return result.isEmpty() ? null : new Written(text(result.get(0)), seed.initial(), number(result.get(1)));
   }
 
@@ -251,7 +289,7 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected boolean redeclare(StateId id, long version, String declaration, String type, String value) {
-    long done = run(Script.REDECLARE, ScriptOutputType.INTEGER, prefix, id.scope(), id.key(),
+    long done = writeUnlessHeld(Script.REDECLARE, ScriptOutputType.INTEGER, prefix, id.scope(), id.key(),
         Long.toString(version), declaration, type, value == null ? "0" : "1", value == null ? "" : value);
     return done == 1;
   }
@@ -322,8 +360,42 @@ public final class RedisStore extends RemoteStore {
   }
 
   private <T> T run(Script script, ScriptOutputType output, String... args) {
-    return call(script.name().toLowerCase(java.util.Locale.ROOT) + " " + args[1],
-        () -> Scripts.run(redis, script, output, args));
+    String what = script.name().toLowerCase(java.util.Locale.ROOT) + " " + args[1];
+    if (script != Script.LIST) {
+      refuseWriteWhileHolding(what);
+    }
+    return call(what, () -> Scripts.run(redis, script, output, args));
+  }
+
+  /**
+   * Runs a write script, again while an update of another node holds the state (the script then answers
+   * -1 and writes nothing); a hold lasts at most {@link #holdMillis()}.
+   */
+  private <T> T writeUnlessHeld(Script script, ScriptOutputType output, String... args) {
+    long deadline = 0;
+    for (int attempt = 0; ; attempt++) {
+      T result = run(script, output, args);
+      if (!isHeldReply(result)) {
+        return result;
+      }
+      long now = System.nanoTime();
+      if (attempt == 0) {
+        deadline = now + TimeUnit.MILLISECONDS.toNanos(HOLDS_WAITED_FOR * holdMillis());
+      } else if (now > deadline) {
+        throw new StateException("state " + args[1] + ":" + args[2] + " stayed held by updates of other"
+            + " nodes for " + HOLDS_WAITED_FOR * holdMillis() + " ms; nothing was written");
+      }
+      LockSupport.parkNanos(Math.min(1_000_000L, 20_000L << Math.min(attempt, 6)));
+    }
+  }
+
+  private static boolean isHeldReply(Object reply) {
+    return HELD.equals(reply) || reply instanceof List<?> list && list.size() == 1 && HELD.equals(list.get(0));
+  }
+
+  /** How long an update may hold a state: as long as one call may wait for the server. */
+  private long holdMillis() {
+    return Math.max(100, commandTimeout().toMillis());
   }
 
   /** Runs one call to Redis; a Redis that does not answer is a {@link StoreUnavailableException}. */

@@ -1,10 +1,13 @@
 -- ARGV: prefix, scope, key, kind (int, long or double), delta.
 -- Returns {} if the state does not exist; {0} if the value is not a number or the sum leaves the kind's
--- range (nothing written); else {1, old value, new value, version}.
+-- range, {-1} if an update holds it (nothing written); else {1, old value, new value, version}.
 local scope, key, kind, delta = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local h = fields(scope, key)
 if not h[1] then
   return {}
+end
+if held(scope, key) then
+  return { -1 }
 end
 local number = tonumber(h[1])
 if not number then

@@ -4,6 +4,7 @@
 --   <prefix>#scope:<scope>                  set of the keys of one scope
 --   <prefix>#owner:<owner scope>            set of the scopes that substituted one client, user or component
 --   <prefix>#changes                        pub/sub channel of every write
+--   <prefix>#hold:<escaped scope>:<escaped key>  string: the token of an update holding the state (hold.lua)
 local P = ARGV[1]
 
 local function esc(text)
@@ -16,6 +17,15 @@ end
 
 local function scope_key(scope)
   return P .. '#scope:' .. scope
+end
+
+local function hold_key(scope, key)
+  return P .. '#hold:' .. esc(scope) .. ':' .. esc(key)
+end
+
+-- Whether an update holds the state (hold.lua): every other write waits until it lets go.
+local function held(scope, key)
+  return redis.call('EXISTS', hold_key(scope, key)) == 1
 end
 
 local function owner_key(owner)
@@ -90,7 +100,7 @@ local function delete_state(scope, key)
   if not h[1] then
     return 0
   end
-  redis.call('DEL', state_key(scope, key))
+  redis.call('DEL', state_key(scope, key), hold_key(scope, key))
   publish({ s = scope, k = key, o = h[1], d = true, c = h[3], t = h[4] })
   return 1
 end

@@ -1,6 +1,10 @@
--- ARGV: prefix, scope, key, value. Returns {} if the state does not exist, else {old value, version}.
+-- ARGV: prefix, scope, key, value. Returns {} if the state does not exist, {-1} if an update holds it
+-- (nothing written), else {old value, version}.
 local h = fields(ARGV[2], ARGV[3])
 if not h[1] then
   return {}
+end
+if held(ARGV[2], ARGV[3]) then
+  return { -1 }
 end
 return { h[1], write(ARGV[2], ARGV[3], h, ARGV[4]) }

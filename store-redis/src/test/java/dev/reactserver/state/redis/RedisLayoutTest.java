@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.StateType;
+import dev.reactserver.state.runtime.StateValues;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +35,36 @@ class RedisLayoutTest {
       assertThat(raw.sync().smembers(store.prefix() + "#owner:$client(c:1)")).containsExactly("cart.$client(c:1)");
       assertThat(raw.sync().pttl(store.prefix() + ":cart.$client(c\\:1):it\\:ems")).isGreaterThan(0L);
       assertThat(store.states().keySet()).containsExactly(StateId.of("cart.$client(c:1)", "it:ems"));
+    }
+  }
+
+  @Test
+  void aHoldLeftByANodeThatDiedExpiresAndWritesGoOn() {
+    try (RedisStore store = TestRedis.storeBuilder().commandTimeout(Duration.ofMillis(300)).build();
+        StatefulRedisConnection<String, String> raw = TestRedis.client().connect(TestRedis.uri())) {
+      StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 3);
+      String hold = store.prefix() + "#hold:cart.$client(c1):it\\:ems";
+      raw.sync().set(hold, "a node that died", SetArgs.Builder.px(500));
+
+      items.set(4); // waits for the hold to expire
+
+      assertThat(raw.sync().exists(hold)).isEqualTo(0L);
+      assertThat(items.get()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aWriteToAStateThatStaysHeldGivesUpNamingTheState() {
+    try (RedisStore store = TestRedis.storeBuilder().commandTimeout(Duration.ofMillis(100)).build();
+        StatefulRedisConnection<String, String> raw = TestRedis.client().connect(TestRedis.uri())) {
+      StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 3);
+      raw.sync().set(store.prefix() + "#hold:cart.$client(c1):it\\:ems", "an update that never ends");
+
+      StateException e = assertThrows(StateException.class, () -> StateValues.addInt(items, 1));
+
+      assertThat(e).hasMessageThat().contains("cart.$client(c1):it:ems");
+      assertThat(e).hasMessageThat().contains("nothing was written");
+      assertThat(items.get()).isEqualTo(3);
     }
   }
 

@@ -23,11 +23,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -336,6 +342,107 @@ public abstract class SharedStoreConformanceTest {
     assertThat(e).hasMessageThat().contains("shop:visits");
     assertThat(e).hasMessageThat().contains("3 attempts");
     assertThat(visits.get()).isEqualTo(3L);
+  }
+
+  // ---- updates that keep losing hold their state ----
+
+  @Test
+  void anUpdateGetsItsTurnWhileAnotherNodeAddsWithoutPause() throws Exception {
+    String namespace = freshNamespace();
+    StateRef<Long> visits = StateContext.of(node(namespace, new Settings(Duration.ofMinutes(30), false, 5)))
+        .bind(VISITS, 0L);
+    StateRef<Long> adding = StateContext.of(node(namespace)).bind(VISITS, 0L);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong added = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> adders = new ArrayList<>();
+    try {
+      CountDownLatch started = new CountDownLatch(4);
+      for (int t = 0; t < 4; t++) {
+        adders.add(pool.submit(() -> {
+          started.countDown();
+          while (!stop.get()) {
+            StateValues.addLong(adding, 1);
+            added.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      started.await();
+      for (int i = 0; i < 40; i++) {
+        visits.update(v -> v + 1_000_000_000L); // five attempts: the third loses, then the state is held
+      }
+    } finally {
+      stop.set(true);
+      for (Future<?> adder : adders) {
+        adder.get(1, TimeUnit.MINUTES);
+      }
+      pool.shutdownNow();
+    }
+
+    assertThat(added.get()).isGreaterThan(0L);
+    assertThat(visits.get()).isEqualTo(40 * 1_000_000_000L + added.get());
+  }
+
+  @Test
+  void aHeldUpdateKeepsOtherWritersOutAndItsFunctionReadsOtherStates() throws Exception {
+    String namespace = freshNamespace();
+    StateContext ctx = StateContext.of(node(namespace));
+    StateRef<Long> visits = ctx.bind(VISITS, 0L);
+    StateRef<Integer> count = ctx.bind(COUNT, 7);
+    StateRef<Long> meddler = StateContext.of(node(namespace)).bind(VISITS, 0L);
+    AtomicInteger runs = new AtomicInteger();
+    List<Future<?>> heldOff = new ArrayList<>();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      long result = visits.update(v -> {
+        if (runs.incrementAndGet() <= 3) {
+          StateValues.addLong(meddler, 1); // another node writes between every read and write
+        } else {
+          Future<?> add = pool.submit(() -> StateValues.addLong(meddler, 1));
+          try {
+            add.get(300, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException e) {
+            heldOff.add(add); // waits for the held state
+          } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError(e);
+          }
+        }
+        return v + count.get();
+      });
+      assertThat(heldOff).hasSize(1);
+      heldOff.get(0).get(1, TimeUnit.MINUTES);
+
+      assertThat(runs.get()).isEqualTo(4); // three lost, then one run while the state was held
+      assertThat(result).isEqualTo(3 + 7);
+      assertThat(visits.get()).isEqualTo(3 + 7 + 1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWriteFromAHeldUpdatesFunctionIsRefusedAndTheUpdateGoesOnWithoutHolding() {
+    String namespace = freshNamespace();
+    StateContext ctx = StateContext.of(node(namespace));
+    StateRef<Long> visits = ctx.bind(VISITS, 0L);
+    StateRef<Integer> count = ctx.bind(COUNT, 0);
+    StateRef<Long> meddler = StateContext.of(node(namespace)).bind(VISITS, 0L);
+    AtomicInteger runs = new AtomicInteger();
+
+    long result = visits.update(v -> {
+      int run = runs.incrementAndGet();
+      if (run <= 3) {
+        StateValues.addLong(meddler, 1);
+      }
+      count.set(run); // refused in the fourth run, which holds the state: it could wait on another hold
+      return v + 100;
+    });
+
+    assertThat(runs.get()).isEqualTo(5); // three lost, one refused, then one compare-and-set won
+    assertThat(result).isEqualTo(103L);
+    assertThat(visits.get()).isEqualTo(103L);
+    assertThat(count.get()).isEqualTo(5);
   }
 
   // ---- codecs ----
