@@ -52,9 +52,10 @@ import java.util.regex.Pattern;
  * server: each state is a hash {@code <prefix>:<scope>:<key>} (with {@code '\'} and {@code ':'} escaped by
  * a backslash) with fields {@code v} (the value as JSON), {@code ver}, {@code c} (the declaration) and
  * {@code t} (the type); {@code <prefix>#scope:<scope>} and {@code <prefix>#owner:<owner scope>} are sets
- * that index scopes and the scopes of each client, user and component; {@code <prefix>#hold:<scope>:<key>}
- * names the update holding a state, if one does; {@code <prefix>#changes} is the channel. Client states expire with Redis key expiry. Standalone Redis (or one primary) only: the
- * scripts build their keys, which Redis Cluster does not allow.
+ * that index scopes and the scopes of each client, user and component;
+ * {@code <prefix>#hold:<scope>:<key>} names the update holding a state, if one does;
+ * {@code <prefix>#changes} is the channel. Client states expire with Redis key expiry. Standalone Redis
+ * (or one primary) only: the scripts build their keys, which Redis Cluster does not allow.
  *
  * <p>With Redis down, calls fail within the command timeout with a {@link StoreUnavailableException};
  * the store reconnects by itself. Close it when the application stops.
@@ -172,7 +173,8 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected Written set(StateId id, String value) {
-    List<Object> result = writeUnlessHeld(Script.SET, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), value);
+    List<Object> result =
+        writeUnlessHeld(Script.SET, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), value);
     return result.isEmpty() ? null : new Written(text(result.get(0)), value, number(result.get(1)));
   }
 
@@ -191,8 +193,8 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected Written add(StateId id, NumberKind kind, String delta) {
-    List<Object> result = writeUnlessHeld(Script.ADD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), kind.name(),
-        delta);
+    List<Object> result = writeUnlessHeld(Script.ADD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(),
+        kind.name(), delta);
     if (result.isEmpty()) {
       return null;
     }

@@ -48,7 +48,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private static final Comparator<StateId> BY_SCOPE_AND_KEY =
       Comparator.comparing(StateId::scope).thenComparing(StateId::key);
   private static final int RECREATE_ATTEMPTS = 100;
-  /** Lost compare-and-sets after which an update asks the server to hold its state (see {@link #updateExclusively}). */
+  /** Lost compare-and-sets after which an update asks the server to hold its state ({@link #updateExclusively}). */
   private static final int EXCLUSIVE_AFTER_CONFLICTS = 3;
   /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
   private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
@@ -623,7 +623,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     }
   }
 
-  /** Ends a write attempted by the function of an update that holds its state (see {@link #refuseWriteWhileHolding}). */
+  /** Ends a write attempted by the function of an update that holds its state ({@link #refuseWriteWhileHolding}). */
   private static final class WriteRefusedWhileHeld extends RuntimeException {
     WriteRefusedWhileHeld(String what) {
       super("cannot " + what + " from the function of an update that holds its state; the update is"
