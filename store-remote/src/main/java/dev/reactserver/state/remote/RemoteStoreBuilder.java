@@ -66,7 +66,9 @@ public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
 
   /**
    * How many times an optimistic {@code update} tries before it throws a
-   * {@code StateConflictException}; {@value #DEFAULT_UPDATE_ATTEMPTS} by default.
+   * {@code StateConflictException}; {@value #DEFAULT_UPDATE_ATTEMPTS} by default. With more than 3, an
+   * update whose third attempt lost too holds its state on the server for its fourth (other writers
+   * wait), so that writers that never pause cannot starve it.
    *
    * @throws IllegalArgumentException if {@code attempts} is less than 1
    */
