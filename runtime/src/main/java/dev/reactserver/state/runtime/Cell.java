@@ -2,6 +2,7 @@ package dev.reactserver.state.runtime;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -125,6 +126,21 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
         return true;
       }
     }
+  }
+
+  @Override
+  public void set(T newValue) {
+    if (write(old -> newValue, true) == DELETED) {
+      onLiveState(cell -> cell.write(old -> newValue, false));
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T update(UnaryOperator<T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    Object next = write(fn, true);
+    return next == DELETED ? (T) onLiveState(cell -> cell.write(fn, false)) : (T) next;
   }
 
   /**

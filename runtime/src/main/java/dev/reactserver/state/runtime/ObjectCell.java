@@ -69,21 +69,6 @@ final class ObjectCell<T> extends Cell<T> {
     return current;
   }
 
-  @Override
-  public void set(T newValue) {
-    if (write(old -> newValue, true) == DELETED) {
-      onLiveState(cell -> cell.write(old -> newValue, false));
-    }
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public T update(UnaryOperator<T> fn) {
-    Objects.requireNonNull(fn, "fn");
-    Object next = write(fn, true);
-    return next == DELETED ? onLiveState(cell -> (T) cell.write(fn, false)) : (T) next;
-  }
-
   // The adders: one compare-and-set of a new box on the fast path; anything unusual (listeners,
   // deletion, null) takes update(), which names the state if it holds null.
   @Override

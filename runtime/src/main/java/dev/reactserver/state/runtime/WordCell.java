@@ -1,7 +1,6 @@
 package dev.reactserver.state.runtime;
 
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 
 /**
  * A primitive state ({@link IntCell}, {@link LongCell}) whose value and mode share one word. What they
@@ -22,18 +21,7 @@ abstract class WordCell<T> extends Cell<T> {
 
   @Override
   public void set(T newValue) {
-    requireValue(newValue);
-    if (write(old -> newValue, true) == DELETED) {
-      onLiveState(cell -> cell.write(old -> newValue, false));
-    }
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public T update(UnaryOperator<T> fn) {
-    Objects.requireNonNull(fn, "fn");
-    Object next = write(fn, true);
-    return next == DELETED ? (T) onLiveState(cell -> cell.write(fn, false)) : (T) next;
+    super.set(requireValue(newValue));
   }
 
   @Override

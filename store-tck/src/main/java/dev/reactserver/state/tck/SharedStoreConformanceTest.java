@@ -386,11 +386,10 @@ public abstract class SharedStoreConformanceTest {
 
   @Test
   void aHeldUpdateKeepsOtherWritersOutAndItsFunctionReadsOtherStates() throws Exception {
-    String namespace = freshNamespace();
-    StateContext ctx = StateContext.of(node(namespace));
-    StateRef<Long> visits = ctx.bind(VISITS, 0L);
-    StateRef<Integer> count = ctx.bind(COUNT, 7);
-    StateRef<Long> meddler = StateContext.of(node(namespace)).bind(VISITS, 0L);
+    Contest contest = contest(7);
+    StateRef<Long> visits = contest.visits();
+    StateRef<Integer> count = contest.count();
+    StateRef<Long> meddler = contest.meddler();
     AtomicInteger runs = new AtomicInteger();
     List<Future<?>> heldOff = new ArrayList<>();
     ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -423,11 +422,10 @@ public abstract class SharedStoreConformanceTest {
 
   @Test
   void aWriteFromAHeldUpdatesFunctionIsRefusedAndTheUpdateGoesOnWithoutHolding() {
-    String namespace = freshNamespace();
-    StateContext ctx = StateContext.of(node(namespace));
-    StateRef<Long> visits = ctx.bind(VISITS, 0L);
-    StateRef<Integer> count = ctx.bind(COUNT, 0);
-    StateRef<Long> meddler = StateContext.of(node(namespace)).bind(VISITS, 0L);
+    Contest contest = contest(0);
+    StateRef<Long> visits = contest.visits();
+    StateRef<Integer> count = contest.count();
+    StateRef<Long> meddler = contest.meddler();
     AtomicInteger runs = new AtomicInteger();
 
     long result = visits.update(v -> {
@@ -443,6 +441,16 @@ public abstract class SharedStoreConformanceTest {
     assertThat(result).isEqualTo(103L);
     assertThat(visits.get()).isEqualTo(103L);
     assertThat(count.get()).isEqualTo(5);
+  }
+
+  /** Two states on one node, and another node's handle on the first: it writes between reads and writes. */
+  private record Contest(StateRef<Long> visits, StateRef<Integer> count, StateRef<Long> meddler) {}
+
+  private Contest contest(int count) {
+    String namespace = freshNamespace();
+    StateContext ctx = StateContext.of(node(namespace));
+    return new Contest(ctx.bind(VISITS, 0L), ctx.bind(COUNT, count),
+        StateContext.of(node(namespace)).bind(VISITS, 0L));
   }
 
   // ---- codecs ----
