@@ -123,10 +123,12 @@ public final class CartStates {
    * Binds the states of {@code component} in {@code ctx}. A state that does not exist yet is
    * created with the value of the component's field.
    *
+   * <p>In a context without a user (a visitor who has not signed in) the states whose scope
+   * needs one are neither created nor loaded, and their accessors throw {@link dev.reactserver.state.runtime.StateException}.
+   *
    * @param ctx the store, client, user and component key to resolve scopes for
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
-   * @throws dev.reactserver.state.runtime.StateException if a {@code $user} state is bound in a context without a user
    * @throws dev.reactserver.state.runtime.StateTypeException if a state exists with another declared type (another component declares the
    *     same scope and key with another type)
    */
@@ -287,6 +289,8 @@ public final class CartStates {
 
   /**
    * Returns the value of state <code>points</code> (scope <code>$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Integer getPoints() {
     return this.points.get();
@@ -294,6 +298,8 @@ public final class CartStates {
 
   /**
    * Sets the value of state <code>points</code> (scope <code>$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public void setPoints(Integer value) {
     this.points.set(value);
@@ -302,6 +308,8 @@ public final class CartStates {
   /**
    * Atomically applies {@code fn} to the value of state <code>points</code> (scope <code>$user</code>) and returns the new value.
    * {@code fn} may run more than once under contention: keep it free of side effects.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Integer updatePoints(UnaryOperator<Integer> fn) {
     return this.points.update(fn);
@@ -309,14 +317,18 @@ public final class CartStates {
 
   /**
    * Returns the live handle on state <code>points</code> (scope <code>$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public StateRef<Integer> pointsState() {
-    return this.points;
+    return StateValues.<Integer>requireBound(this.points);
   }
 
   /**
    * Tells {@code listener} of every change of state <code>points</code> (scope <code>$user</code>), in order, until the returned
    * subscription is closed or the state deleted.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Subscription onPointsChange(StateListener<? super Integer> listener) {
     return this.points.subscribe(listener);
@@ -324,6 +336,8 @@ public final class CartStates {
 
   /**
    * Atomically adds {@code delta} to the value of state <code>points</code> (scope <code>$user</code>) and returns the new value.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Integer incrementPoints(Integer delta) {
     return StateValues.addInt(this.points, Objects.requireNonNull(delta, "delta"));
@@ -479,6 +493,8 @@ public final class CartStates {
 
   /**
    * Returns the value of state <code>wishlist</code> (scope <code>$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public List<String> getWishlist() {
     return this.wishlist.get();
@@ -486,6 +502,8 @@ public final class CartStates {
 
   /**
    * Sets the value of state <code>wishlist</code> (scope <code>$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public void setWishlist(List<String> value) {
     this.wishlist.set(value);
@@ -494,6 +512,8 @@ public final class CartStates {
   /**
    * Atomically applies {@code fn} to the value of state <code>wishlist</code> (scope <code>$user</code>) and returns the new value.
    * {@code fn} may run more than once under contention: keep it free of side effects.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public List<String> updateWishlist(UnaryOperator<List<String>> fn) {
     return this.wishlist.update(fn);
@@ -501,14 +521,18 @@ public final class CartStates {
 
   /**
    * Returns the live handle on state <code>wishlist</code> (scope <code>$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public StateRef<List<String>> wishlistState() {
-    return this.wishlist;
+    return StateValues.<List<String>>requireBound(this.wishlist);
   }
 
   /**
    * Tells {@code listener} of every change of state <code>wishlist</code> (scope <code>$user</code>), in order, until the returned
    * subscription is closed or the state deleted.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Subscription onWishlistChange(StateListener<? super List<String>> listener) {
     return this.wishlist.subscribe(listener);

@@ -38,7 +38,6 @@ public final class Outer_BoxStates<T extends Comparable<T>> {
    * @param ctx the store, client, user and component key to resolve scopes for
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
-   * @throws dev.reactserver.state.runtime.StateException if a {@code $user} state is bound in a context without a user
    * @throws dev.reactserver.state.runtime.StateTypeException if a state exists with another declared type (another component declares the
    *     same scope and key with another type)
    */

@@ -43,10 +43,12 @@ public final class SpecialCartStates {
    * Binds the states of {@code component} in {@code ctx}. A state that does not exist yet is
    * created with the value of the component's field.
    *
+   * <p>In a context without a user (a visitor who has not signed in) the states whose scope
+   * needs one are neither created nor loaded, and their accessors throw {@link dev.reactserver.state.runtime.StateException}.
+   *
    * @param ctx the store, client, user and component key to resolve scopes for
    * @param component the component instance whose fields hold the initial values
    * @return the accessors
-   * @throws dev.reactserver.state.runtime.StateException if a {@code $user} state is bound in a context without a user
    * @throws dev.reactserver.state.runtime.StateTypeException if a state exists with another declared type (another component declares the
    *     same scope and key with another type)
    */
@@ -108,6 +110,8 @@ public final class SpecialCartStates {
 
   /**
    * Returns the value of state <code>bonus</code> (scope <code>cart.$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Long getBonus() {
     return this.bonus.get();
@@ -115,6 +119,8 @@ public final class SpecialCartStates {
 
   /**
    * Sets the value of state <code>bonus</code> (scope <code>cart.$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public void setBonus(Long value) {
     this.bonus.set(value);
@@ -123,6 +129,8 @@ public final class SpecialCartStates {
   /**
    * Atomically applies {@code fn} to the value of state <code>bonus</code> (scope <code>cart.$user</code>) and returns the new value.
    * {@code fn} may run more than once under contention: keep it free of side effects.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Long updateBonus(UnaryOperator<Long> fn) {
     return this.bonus.update(fn);
@@ -130,14 +138,18 @@ public final class SpecialCartStates {
 
   /**
    * Returns the live handle on state <code>bonus</code> (scope <code>cart.$user</code>).
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public StateRef<Long> bonusState() {
-    return this.bonus;
+    return StateValues.<Long>requireBound(this.bonus);
   }
 
   /**
    * Tells {@code listener} of every change of state <code>bonus</code> (scope <code>cart.$user</code>), in order, until the returned
    * subscription is closed or the state deleted.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Subscription onBonusChange(StateListener<? super Long> listener) {
     return this.bonus.subscribe(listener);
@@ -145,6 +157,8 @@ public final class SpecialCartStates {
 
   /**
    * Atomically adds {@code delta} to the value of state <code>bonus</code> (scope <code>cart.$user</code>) and returns the new value.
+   *
+   * @throws dev.reactserver.state.runtime.StateException if the context this was bound in has no user
    */
   public Long incrementBonus(Long delta) {
     return StateValues.addLong(this.bonus, Objects.requireNonNull(delta, "delta"));

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** The generated accessors of the example components, used the way applications use them. */
 class CartStatesTest {
@@ -115,11 +116,22 @@ class CartStatesTest {
   }
 
   @Test
-  void bindingAUserStateWithoutAUserNamesTheComponentTheStateAndTheMissingUser() {
-    StateException e = assertThrows(StateException.class,
-        () -> CartStates.bind(server.withClient("c"), new Cart()));
-    assertThat(e).hasMessageThat().contains("state 'wishlist' of dev.reactserver.state.example.Cart");
-    assertThat(e).hasMessageThat().contains("has no user");
+  void anAnonymousVisitorBindsTheCartAndUsesEveryStateButTheUsersOwn() {
+    CartStates cart = CartStates.bind(server.withClient("c"), new Cart());
+
+    cart.incrementItems(2);
+    cart.setNote("gift");
+    assertThat(cart.getItems()).isEqualTo(2);
+    assertThat(cart.getVisits()).isEqualTo(0);
+    assertThat(store.states()).hasSize(3); // items, visits, note: no wishlist was created
+    List<Executable> wishlistUses = List.of(cart::getWishlist, () -> cart.setWishlist(List.of("tea")),
+        () -> cart.updateWishlist(list -> list), cart::wishlistState, () -> cart.onWishlistChange(change -> {}));
+    for (Executable use : wishlistUses) {
+      StateException e = assertThrows(StateException.class, use);
+      assertThat(e).hasMessageThat().contains("state 'wishlist' of dev.reactserver.state.example.Cart");
+      assertThat(e).hasMessageThat().contains("has no user");
+    }
+    assertThat(store.states()).hasSize(3);
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.reactserver.state.runtime;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,6 +10,9 @@ import java.util.function.UnaryOperator;
  * any value, {@link IntCell} and {@link LongCell} a declared {@code int} or {@code long} in a primitive
  * word. After deletion a cell is detached and forwards every operation to the state's live cell,
  * recreated from {@link #initial} if need be.
+ *
+ * <p>No user code (an update function, a listener) runs while a cell holds its monitor: writes apply
+ * the function first and take the monitor only to publish the result, if nothing changed meanwhile.
  */
 abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
   /** What {@link #write} returns for a deleted cell. */
@@ -130,8 +132,9 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
 
   @Override
   public void set(T newValue) {
-    if (write(old -> newValue, true) == DELETED) {
-      onLiveState(cell -> cell.write(old -> newValue, false));
+    Cell<T> cell = this;
+    while (cell.write(old -> newValue, true) == DELETED) {
+      cell = cell.liveCell();
     }
   }
 
@@ -139,17 +142,32 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
   @SuppressWarnings("unchecked")
   public T update(UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
-    Object next = write(fn, true);
-    return next == DELETED ? (T) onLiveState(cell -> cell.write(fn, false)) : (T) next;
+    Cell<T> cell = this;
+    Object next;
+    while ((next = cell.write(fn, true)) == DELETED) {
+      cell = cell.liveCell();
+    }
+    return (T) next;
+  }
+
+  /** The value of the state's live cell (this one was deleted). */
+  @SuppressWarnings("unchecked")
+  T liveValue() {
+    while (true) {
+      Object value = liveCell().peek();
+      if (value != DELETED) {
+        return (T) value;
+      }
+    }
   }
 
   /**
-   * Applies {@code action} to the state's live cell (this one was deleted), recreated from the initial
-   * value if need be, with no deletion in between.
+   * The state's live cell (this one was deleted), recreated from the initial value if need be. The
+   * caller uses it without holding the scope's lock (user code may run), so it may find that cell
+   * deleted too and ask again.
    */
   @SuppressWarnings("unchecked")
-  <R> R onLiveState(Function<Cell<T>, R> action) {
-    return scope.store.withLiveCell(scope.name, key, initial, declaration,
-        (cell, created) -> action.apply((Cell<T>) cell));
+  Cell<T> liveCell() {
+    return (Cell<T>) scope.store.liveCell(scope.name, key, initial, declaration);
   }
 }

@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * composite scopes that substituted its id register with that anchor, which is how
  * {@link #endClient} and its siblings find them without scanning the store.
  *
+ * <p>Locks, always taken in this order and never held while user code (an update function, a listener)
+ * runs: a composite scope's monitor, then its owner scopes' monitors ({@link #close}), then a cell's
+ * monitor (a deletion detaching it, a write publishing its result, a listener arriving), then the
+ * monitor of a change queue. Listeners are told after every lock is released.
+ *
  * <p>Clients not seen for {@link StoreOptions#idleClientTimeout()} are ended by the store itself: the
  * check runs on the threads that bind states, at most a few times per timeout, so no thread is started.
  * {@link #expireIdleClients()} runs it at once.
@@ -154,7 +159,7 @@ public final class InMemoryStore implements Store {
   public int deleteScope(String scope) {
     Objects.requireNonNull(scope, "scope");
     Scope states = scopes.get(scope);
-    return states == null ? 0 : delete(states);
+    return states == null ? 0 : delete(states, false);
   }
 
   @Override
@@ -218,14 +223,15 @@ public final class InMemoryStore implements Store {
 
   private int end(ScopeTemplate.Placeholder kind, String id) {
     Scope owner = scopes.get(ScopeTemplate.ownerScope(kind, id));
-    return owner == null ? 0 : delete(owner);
+    return owner == null ? 0 : delete(owner, true);
   }
 
   /**
-   * Deletes every state of {@code scope}, tells listeners, and drops the scope; for an owner scope, also
-   * every scope that substituted its id. Returns how many states.
+   * Deletes every state of {@code scope}, tells listeners, and drops the scope unless composite scopes
+   * that substituted its id still need it as their owner; with {@code withDependents}, deletes those
+   * too (ending a client, user or component instance). Returns how many states.
    */
-  private int delete(Scope scope) {
+  private int delete(Scope scope, boolean withDependents) {
     List<Cell<?>> detached;
     Registration[] scopeListeners;
     Scope[] dependents;
@@ -245,9 +251,13 @@ public final class InMemoryStore implements Store {
       stateCount.addAndGet(-detached.size());
       scopeListeners = scope.listeners;
       scope.listeners = Registration.NONE;
-      dependents = scope.dependents;
-      scope.dependents = Scope.NONE;
-      close(scope);
+      dependents = withDependents ? scope.dependents : Scope.NONE;
+      if (withDependents) {
+        scope.dependents = Scope.NONE;
+      }
+      if (scope.isUnused()) {
+        close(scope);
+      }
     }
     for (Cell<?> cell : detached) {
       cell.deliver();
@@ -257,7 +267,7 @@ public final class InMemoryStore implements Store {
     }
     int deleted = detached.size();
     for (Scope dependent : dependents) {
-      deleted += delete(dependent);
+      deleted += delete(dependent, true);
     }
     return deleted;
   }
@@ -278,50 +288,58 @@ public final class InMemoryStore implements Store {
 
   private Cell<?> insert(StateId id, Object initial, StateDeclaration<?> declaration, boolean overwrite) {
     maybeSweep();
-    return withLiveCell(id.scope(), id.key(), initial, declaration, (cell, created) -> {
-      if (overwrite && !created) {
-        cell.overwrite(initial);
-      }
-      return cell;
-    });
-  }
-
-  /**
-   * Applies {@code action} to the live cell of a state, created from {@code initial} if absent, while
-   * holding its scope's lock: no deletion can come between finding (or creating) the cell and the
-   * action, so an operation never creates a state twice. Listeners are told after the lock is released.
-   */
-  <R> R withLiveCell(String scopeName, String key, Object initial, StateDeclaration<?> declaration,
-      LiveCellAction<R> action) {
     while (true) {
-      Scope scope = scope(scopeName);
+      Scope scope = scope(id.scope());
       Cell<?> cell;
-      R result;
       synchronized (scope) {
         if (scope.closed) {
           continue; // deleted concurrently: start over with a fresh scope
         }
-        cell = scope.find(key);
-        boolean created = cell == null;
-        if (created) {
-          reserveState(scopeName, key);
-          cell = Cell.create(scope, key, initial, declaration, scope.listeners.length > 0);
-          scope.add(cell);
-        } else {
-          cell.checkDeclaration(declaration); // live: deletions hold the scope's lock
+        Cell<?> existing = scope.find(id.key());
+        cell = existing == null ? create(scope, id.key(), initial, declaration) : existing;
+        if (existing != null) {
+          existing.checkDeclaration(declaration); // live: deletions hold the scope's lock
+          if (overwrite) {
+            existing.overwrite(initial); // a constant function: no user code under the lock
+          }
         }
-        result = action.apply(cell, created);
       }
       cell.deliver();
       seen(scope); // outside the scope's lock: it may end idle clients
-      return result;
+      return cell;
     }
   }
 
-  /** What {@link #withLiveCell} does with the cell; {@code created} if the cell was just created. */
-  @FunctionalInterface
-  interface LiveCellAction<R> {
-    R apply(Cell<?> cell, boolean created);
+  /**
+   * The live cell of a state, created from {@code initial} if absent, for a handle whose cell was
+   * deleted. The caller uses it after the scope's lock is released, since it runs user code.
+   */
+  Cell<?> liveCell(String scopeName, String key, Object initial, StateDeclaration<?> declaration) {
+    while (true) {
+      Scope scope = scope(scopeName);
+      Cell<?> cell;
+      synchronized (scope) {
+        if (scope.closed) {
+          continue;
+        }
+        cell = scope.find(key);
+        if (cell == null) {
+          cell = create(scope, key, initial, declaration);
+        } else {
+          cell.checkDeclaration(declaration);
+        }
+      }
+      seen(scope);
+      return cell;
+    }
+  }
+
+  /** Adds a new cell for {@code key} to {@code scope}; the caller holds the scope's lock. */
+  private Cell<?> create(Scope scope, String key, Object initial, StateDeclaration<?> declaration) {
+    reserveState(scope.name, key);
+    Cell<?> cell = Cell.create(scope, key, initial, declaration, scope.listeners.length > 0);
+    scope.add(cell);
+    return cell;
   }
 
   ChangeQueue changeQueue(StateId id) {
@@ -362,7 +380,7 @@ public final class InMemoryStore implements Store {
       if (scope.owners != owners || register(scope)) {
         return scope; // created and registered by another thread, or registered here
       }
-      delete(scope); // an owner ended meanwhile: so does this scope; start over with fresh owners
+      delete(scope, true); // an owner ended meanwhile: so does this scope; start over with fresh owners
     }
   }
 
@@ -417,7 +435,7 @@ public final class InMemoryStore implements Store {
     int deleted = 0;
     for (Scope scope : scopes.values()) {
       if (scope.kind == ScopeTemplate.Placeholder.CLIENT && now - scope.lastSeenMillis >= idleTimeoutMillis) {
-        deleted += delete(scope);
+        deleted += delete(scope, true);
       }
     }
     return deleted;

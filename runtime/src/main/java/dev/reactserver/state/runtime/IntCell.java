@@ -47,7 +47,7 @@ final class IntCell extends WordCell<Integer> {
   @Override
   public Integer get() {
     long current = word;
-    return mode(current) == DETACHED ? onLiveState(cell -> cell.get()) : value(current);
+    return mode(current) == DETACHED ? liveValue() : value(current);
   }
 
   @Override
@@ -80,6 +80,7 @@ final class IntCell extends WordCell<Integer> {
     return "int";
   }
 
+  // Lock-free unless observed; even then the function runs without the lock, which only publishes.
   @Override
   Object write(UnaryOperator<Integer> fn, boolean deliver) {
     while (true) {
@@ -88,37 +89,30 @@ final class IntCell extends WordCell<Integer> {
       if (mode == DETACHED) {
         return DELETED;
       }
+      int next = requireValue(fn.apply(value(current)));
       if (mode == OBSERVED) {
-        Object next = writeObserved(fn);
-        if (next != DELETED) {
+        if (commitObserved(current, next)) {
           if (deliver) {
             deliver();
           }
           return next;
         }
-        continue; // no longer observed, or deleted: look again
-      }
-      int next = requireValue(fn.apply(value(current)));
-      if (WORD.compareAndSet(this, current, with(current, next))) {
+      } else if (WORD.compareAndSet(this, current, with(current, next))) {
         return next;
       }
     }
   }
 
-  /** Writes an observed value under the lock and queues the change; DELETED if no longer observed. */
-  private synchronized Object writeObserved(UnaryOperator<Integer> fn) {
-    while (true) {
-      long current = word;
-      if (mode(current) != OBSERVED) {
-        return DELETED;
-      }
-      int old = value(current);
-      int next = requireValue(fn.apply(old));
-      if (WORD.compareAndSet(this, current, with(current, next))) {
-        offerChange(old, next);
-        return next;
-      }
+  /**
+   * Writes {@code next} over the observed word a write read and queues the change; false if the word
+   * changed first. Observed words change only under this lock, so changes are queued in write order.
+   */
+  private synchronized boolean commitObserved(long read, int next) {
+    if (!WORD.compareAndSet(this, read, with(read, next))) {
+      return false;
     }
+    offerChange(value(read), next);
+    return true;
   }
 
   @Override

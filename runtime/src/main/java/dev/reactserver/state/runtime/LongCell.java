@@ -88,7 +88,7 @@ final class LongCell extends WordCell<Long> {
   @Override
   public Long get() {
     Object current = peek();
-    return current == DELETED ? onLiveState(cell -> cell.get()) : (Long) current;
+    return current == DELETED ? liveValue() : (Long) current;
   }
 
   @Override
@@ -115,6 +115,8 @@ final class LongCell extends WordCell<Long> {
     return "long";
   }
 
+  // Lock-free for plain values within 62 bits; otherwise the function runs without the lock, which only
+  // publishes.
   @Override
   Object write(UnaryOperator<Long> fn, boolean deliver) {
     while (true) {
@@ -123,49 +125,38 @@ final class LongCell extends WordCell<Long> {
       if (mode == DETACHED) {
         return DELETED;
       }
-      if (mode == PLAIN) {
-        long next = requireValue(fn.apply(value(current)));
-        if (!fits(next)) {
-          return writeLocked(fn, deliver); // entering the large mode
-        }
+      long old = mode == LARGE ? large : value(current);
+      if (mode == LARGE && word != current) {
+        continue; // the field changed while it was read
+      }
+      long next = requireValue(fn.apply(old));
+      if (mode == PLAIN && fits(next)) {
         if (WORD.compareAndSet(this, current, next & LOW_BITS)) {
           return next;
         }
-      } else {
-        return writeLocked(fn, deliver);
-      }
-    }
-  }
-
-  /** Writes under the lock and queues the change if observed; DELETED if the cell was deleted. */
-  private Object writeLocked(UnaryOperator<Long> fn, boolean deliver) {
-    Object next;
-    synchronized (this) {
-      next = writeHoldingLock(fn);
-    }
-    if (deliver && next != DELETED) {
-      deliver();
-    }
-    return next;
-  }
-
-  private Object writeHoldingLock(UnaryOperator<Long> fn) {
-    while (true) {
-      long current = word;
-      long mode = mode(current);
-      if (mode == DETACHED) {
-        return DELETED;
-      }
-      long old = mode == LARGE ? large : value(current);
-      long next = requireValue(fn.apply(old));
-      // Only plain words change without the lock: a failed compare-and-set means a lock-free write won.
-      if (WORD.compareAndSet(this, current, wordFor(next))) {
-        if (observed) {
-          offerChange(old, next);
+      } else if (commitLocked(current, old, next)) {
+        if (deliver) {
+          deliver();
         }
         return next;
       }
     }
+  }
+
+  /**
+   * Writes {@code next} over the word a write read, entering or leaving the large mode as need be, and
+   * queues the change if observed; false if the word changed first. Only plain words change without
+   * this lock (a failed compare-and-set means a lock-free write won), so changes are queued in write
+   * order.
+   */
+  private synchronized boolean commitLocked(long read, long old, long next) {
+    if (word != read || !WORD.compareAndSet(this, read, wordFor(next))) {
+      return false; // a large value written by wordFor is never read outside the large mode
+    }
+    if (observed) {
+      offerChange(old, next);
+    }
+    return true;
   }
 
   @Override

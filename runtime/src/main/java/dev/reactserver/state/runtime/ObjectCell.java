@@ -55,7 +55,7 @@ final class ObjectCell<T> extends Cell<T> {
   public T get() {
     Object current = value;
     if (current instanceof Marker) {
-      return current == DETACHED ? onLiveState(cell -> cell.get()) : (T) ((Observed) current).value;
+      return current == DETACHED ? liveValue() : (T) ((Observed) current).value;
     }
     return (T) current;
   }
@@ -125,7 +125,7 @@ final class ObjectCell<T> extends Cell<T> {
     write(old -> (T) newValue, false);
   }
 
-  // Lock-free unless observed.
+  // Lock-free unless observed; even then the function runs without the lock, which only publishes.
   @Override
   @SuppressWarnings("unchecked")
   Object write(UnaryOperator<T> fn, boolean deliver) {
@@ -134,9 +134,9 @@ final class ObjectCell<T> extends Cell<T> {
       if (current == DETACHED) {
         return DELETED;
       }
-      if (current instanceof Observed) {
-        Object next = writeObserved(fn);
-        if (next != RETRY) {
+      if (current instanceof Observed observed) {
+        T next = fn.apply((T) observed.value);
+        if (commitObserved(observed, next)) {
           if (deliver) {
             deliver();
           }
@@ -151,27 +151,20 @@ final class ObjectCell<T> extends Cell<T> {
     }
   }
 
-  private static final Object RETRY = new Object();
-
-  /** Writes an observed value under the lock and queues the change; RETRY if no longer observed. */
-  @SuppressWarnings("unchecked")
-  private Object writeObserved(UnaryOperator<T> fn) {
-    synchronized (this) {
-      while (true) {
-        Object current = value;
-        if (!(current instanceof Observed observed)) {
-          return RETRY;
-        }
-        T old = (T) observed.value;
-        T next = fn.apply(old);
-        if (VALUE.compareAndSet(this, current, new Observed(next, observed.listeners))) {
-          StateId id = id();
-          queue(id).offer(new StateChange<>(id, old, next, false),
-              CopyOnWrite.concat(observed.listeners, scope.listeners));
-          return next;
-        }
-      }
+  /**
+   * Replaces the observed box a write read with one holding {@code next} and queues the change; false if
+   * anything (a write, a listener, a deletion) replaced the box first, and the write must look again.
+   * Boxes change only under this lock, so changes are queued in write order.
+   */
+  private synchronized boolean commitObserved(Observed read, T next) {
+    if (value != read) {
+      return false;
     }
+    VALUE.setVolatile(this, new Observed(next, read.listeners));
+    StateId id = id();
+    queue(id).offer(new StateChange<>(id, read.value, next, false),
+        CopyOnWrite.concat(read.listeners, scope.listeners));
+    return true;
   }
 
   @Override
@@ -192,7 +185,7 @@ final class ObjectCell<T> extends Cell<T> {
         }
       }
     }
-    return onLiveState(cell -> cell.subscribe(listener));
+    return liveCell().subscribe(listener);
   }
 
   private synchronized void unsubscribe(Registration registration) {

@@ -21,11 +21,14 @@ public final class StateBatch {
 
   /**
    * Returns the handle on the state that {@code declaration} names in the batch's context, to be
-   * created with {@code initial} by {@link #load()} if it does not exist.
-   *
-   * @throws StateException if the state is {@code $user}-scoped and the context has no user
+   * created with {@code initial} by {@link #load()} if it does not exist. A state whose scope needs a
+   * user is not loaded in a context without one: its handle throws a {@link StateException} on every
+   * use (see {@link StateContext#bind}).
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
+    if (context.lacksUserFor(declaration)) {
+      return new MissingUserStateRef<>(declaration);
+    }
     StateRef<T> ref = context.prepare(declaration, initial);
     prepared.add(ref);
     return ref;

@@ -104,11 +104,16 @@ public final class StateContext {
    * Returns the state that {@code declaration} names in this context, creating it with {@code initial}
    * if it does not exist yet. Used by generated accessors.
    *
-   * @throws StateException if the state is {@code $user}-scoped and this context has no user
+   * <p>A state whose scope needs a user ({@code $user}, {@code "cart.$user"}) is not bound in a context
+   * without one: the handle returned throws a {@link StateException} naming the state on every use, and
+   * nothing is created.
+   *
    * @throws StateTypeException if the state exists with another declared type
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
-    requireUserFor(declaration);
+    if (lacksUserFor(declaration)) {
+      return new MissingUserStateRef<>(declaration);
+    }
     return store.getState(initial, StateId.of(resolve(declaration.scopeTemplate(), declaration),
         declaration.key()), declaration);
   }
@@ -124,18 +129,15 @@ public final class StateContext {
     return new StateBatch(this, expected);
   }
 
+  /** The handle a batch loads: the store creates or checks the state in {@link StateBatch#load()}. */
   <T> StateRef<T> prepare(StateDeclaration<T> declaration, T initial) {
-    requireUserFor(declaration);
     return store.prepareState(initial, StateId.of(resolve(declaration.scopeTemplate(), declaration),
         declaration.key()), declaration);
   }
 
-  private void requireUserFor(StateDeclaration<?> declaration) {
-    if (declaration.scopeTemplate().usesUser() && userId == null) {
-      throw new StateException("state '" + declaration.field() + "' of " + declaration.component()
-          + " has scope '" + declaration.scope() + "', but the StateContext has no user: call"
-          + " withUser(userId) before binding " + declaration.component());
-    }
+  /** Whether {@code declaration}'s scope needs a user and this context has none. */
+  boolean lacksUserFor(StateDeclaration<?> declaration) {
+    return userId == null && declaration.scopeTemplate().usesUser();
   }
 
   /** A composite scope this context resolved before; contexts are cheap, so the cache is small and racy. */

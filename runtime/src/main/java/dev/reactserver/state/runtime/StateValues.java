@@ -24,6 +24,18 @@ public final class StateValues {
     return requireValue(ref.get(), ref);
   }
 
+  /**
+   * Returns {@code ref}, the handle a generated accessor hands out.
+   *
+   * @throws StateException if {@code ref} is a {@code $user} state bound in a context without a user
+   */
+  public static <T> StateRef<T> requireBound(StateRef<T> ref) {
+    if (ref instanceof MissingUserStateRef<T> missing) {
+      throw missing.missingUser();
+    }
+    return ref;
+  }
+
   /** Atomically applies {@code fn}, which must not return {@code null}, to a state of a primitive type. */
   public static <T> T update(StateRef<T> ref, UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");

@@ -66,7 +66,7 @@ abstract class WordCell<T> extends Cell<T> {
         return registration;
       }
     }
-    return onLiveState(cell -> cell.subscribe(listener));
+    return liveCell().subscribe(listener);
   }
 
   private synchronized void unsubscribe(Registration registration) {

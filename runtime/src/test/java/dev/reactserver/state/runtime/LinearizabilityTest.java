@@ -1,6 +1,8 @@
 package dev.reactserver.state.runtime;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * hold them; one scope of three keys keeps collisions (and handles whose state was deleted) frequent. One
  * state is a declared {@code int} (the store keeps it in a primitive word), one an undeclared {@code Long},
  * and one a declared {@code long} whose values stay around the largest one its word holds, so that it
- * keeps entering and leaving the mode where it holds the value in a field of its own.
+ * keeps entering and leaving the mode where it holds the value in a field of its own. Listeners come and
+ * go on the states and on their scope, so that writes keep switching between the lock-free path and the
+ * path that queues changes for listeners.
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:2")
 @Param(name = "value", gen = IntGen.class, conf = "1:3")
@@ -37,6 +41,8 @@ public class LinearizabilityTest {
   private final StateRef<Integer> a = store.getState(0, IDS.get(0), A);
   private final StateRef<Long> b = store.getState(0L, IDS.get(1));
   private final StateRef<Long> c = store.getState(EDGE, IDS.get(2), C);
+  /** The listener subscribed to each state, and last to the scope; null where none is. */
+  private final AtomicReferenceArray<Subscription> listeners = new AtomicReferenceArray<>(IDS.size() + 1);
 
   @Operation
   public long get(@Param(name = "key") int key) {
@@ -96,6 +102,34 @@ public class LinearizabilityTest {
   @Operation
   public boolean delete(@Param(name = "key") int key) {
     return store.deleteState(IDS.get(key));
+  }
+
+  /**
+   * Subscribes a listener to a state, or closes the one subscribed: states keep switching between
+   * observed (writes queue changes) and unobserved (writes are a plain compare-and-set).
+   */
+  @Operation
+  public void listen(@Param(name = "key") int key) {
+    toggleListener(key, () -> key == 0 ? a.subscribe(change -> {})
+        : key == 1 ? b.subscribe(change -> {}) : c.subscribe(change -> {}));
+  }
+
+  /** Subscribes a listener to the scope, or closes the one subscribed: it observes every state in it. */
+  @Operation
+  public void listenToScope() {
+    toggleListener(IDS.size(), () -> store.subscribe(SCOPE, change -> {}));
+  }
+
+  private void toggleListener(int slot, Supplier<Subscription> subscribe) {
+    Subscription current = listeners.getAndSet(slot, null);
+    if (current != null) {
+      current.close();
+    } else {
+      Subscription subscription = subscribe.get();
+      if (!listeners.compareAndSet(slot, null, subscription)) {
+        subscription.close();
+      }
+    }
   }
 
   @Operation

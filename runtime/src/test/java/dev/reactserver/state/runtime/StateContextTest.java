@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class StateContextTest {
 
-  private final StateContext base = StateContext.of(new InMemoryStore());
+  private final InMemoryStore store = new InMemoryStore();
+  private final StateContext base = StateContext.of(store);
 
   @Test
   void substitutesEachPlaceholder() {
@@ -74,12 +75,18 @@ class StateContextTest {
   }
 
   @Test
-  void bindingAUserStateWithoutUserNamesComponentStateAndTheMissingUser() {
+  void aUserStateBoundWithoutUserNamesComponentStateAndTheMissingUserWhenUsed() {
     StateDeclaration<List<String>> wishlist = StateDeclaration.of("shop.Cart", "wishlist", "wishlist",
         "$user", StateType.ofType(Types.parameterized(List.class, String.class)));
-    StateException e = assertThrows(StateException.class, () -> base.bind(wishlist, List.of()));
-    assertThat(e).hasMessageThat().isEqualTo("state 'wishlist' of shop.Cart has scope '$user', but the"
-        + " StateContext has no user: call withUser(userId) before binding shop.Cart");
+    StateRef<List<String>> ref = base.bind(wishlist, List.of());
+
+    StateException e = assertThrows(StateException.class, ref::get);
+    assertThat(e).hasMessageThat().isEqualTo("state 'wishlist' of shop.Cart has scope '$user', but it was"
+        + " bound in a StateContext that has no user (a visitor who has not signed in): bind shop.Cart in a"
+        + " context from withUser(userId) to use it");
+    assertThat(assertThrows(StateException.class, () -> StateValues.requireBound(ref)))
+        .hasMessageThat().isEqualTo(e.getMessage());
+    assertThat(store.states()).isEmpty();
   }
 
   @Test

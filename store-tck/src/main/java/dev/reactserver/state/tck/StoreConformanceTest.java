@@ -3,9 +3,11 @@ package dev.reactserver.state.tck;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateDeclaration;
+import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.StateType;
@@ -26,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every {@link Store} must do, whatever keeps its states: extend this class, return a fresh, empty
@@ -49,6 +52,8 @@ public abstract class StoreConformanceTest {
       StateDeclaration.of("tck.Cart", "draft", "draft", "$user.$client", StateType.of(String.class));
   private static final StateDeclaration<Integer> POINTS =
       StateDeclaration.of("tck.Cart", "points", "points", "$user", StateType.of(int.class));
+  private static final StateDeclaration<Long> LOWEST =
+      StateDeclaration.of("tck.Record", "lowest", "lowest", "lobby", StateType.of(long.class));
   private static final StateDeclaration<Double> TOTAL =
       StateDeclaration.of("tck.Cart", "total", "total", "$component", StateType.of(double.class));
 
@@ -141,6 +146,41 @@ public abstract class StoreConformanceTest {
   }
 
   @Test
+  void deleteScopeOfAClientLeavesTheCompositeScopesThatSubstitutedIt() {
+    StateContext ctx = StateContext.of(store).withClient("c1").withUser("ada");
+    StateRef<Integer> items = ctx.bind(ITEMS, 0);
+    StateRef<String> note = ctx.bind(NOTE, "gift");
+    ctx.bind(DRAFT, "");
+    List<StateChange<Integer>> itemChanges = new CopyOnWriteArrayList<>();
+    items.subscribe(itemChanges::add);
+    Subscription noteSubscription = note.subscribe(change -> {});
+    String client = ctx.resolveScope("$client");
+
+    assertThat(store.statesIn(client)).hasSize(1);
+    assertThat(store.deleteScope(client)).isEqualTo(1);
+
+    assertThat(store.states().keySet()).containsExactly(
+        StateId.of(ctx.resolveScope("$user.$client"), "draft"), StateId.of(ctx.resolveScope("cart.$client"), "note"));
+    awaitSize(itemChanges, 1);
+    assertThat(itemChanges.get(0).deleted()).isTrue();
+    assertThat(noteSubscription.isActive()).isTrue();
+    assertThat(note.get()).isEqualTo("gift");
+    assertThat(store.endClient("c1")).isEqualTo(2); // ending the client still reaches them
+  }
+
+  @Test
+  void deleteScopeOfAUserLeavesTheCompositeScopesThatSubstitutedIt() {
+    StateContext ctx = StateContext.of(store).withClient("c1").withUser("ada");
+    ctx.bind(POINTS, 1);
+    ctx.bind(DRAFT, "");
+
+    assertThat(store.deleteScope(ctx.resolveScope("$user"))).isEqualTo(1);
+
+    assertThat(store.states().keySet()).containsExactly(StateId.of(ctx.resolveScope("$user.$client"), "draft"));
+    assertThat(store.endUser("ada")).isEqualTo(1);
+  }
+
+  @Test
   void aHandleWhoseStateWasDeletedStartsAgainFromItsInitialValue() {
     StateId id = StateId.of("lobby", "a");
     StateRef<Integer> handle = store.getState(7, id);
@@ -210,21 +250,67 @@ public abstract class StoreConformanceTest {
 
   @Test
   void updatesNestedInEachOthersFunctionsInOppositeOrderFinish() throws Exception {
+    runUpdatesNestedInOppositeOrder(store.getState(0L, StateId.of("lobby", "a")),
+        store.getState(0L, StateId.of("lobby", "b")), 0L);
+  }
+
+  @Test
+  void nestedUpdatesOfStatesWithListenersFinish() throws Exception {
     StateRef<Long> a = store.getState(0L, StateId.of("lobby", "a"));
     StateRef<Long> b = store.getState(0L, StateId.of("lobby", "b"));
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+    a.subscribe(change -> {});
+    b.subscribe(change -> {});
+    runUpdatesNestedInOppositeOrder(a, b, 0L);
+  }
+
+  @Test
+  void nestedUpdatesOfStatesWithAScopeListenerFinish() throws Exception {
+    StateRef<Long> a = store.getState(0L, StateId.of("lobby", "a"));
+    StateRef<Long> b = store.getState(0L, StateId.of("lobby", "b"));
+    store.subscribe("lobby", change -> {});
+    runUpdatesNestedInOppositeOrder(a, b, 0L);
+  }
+
+  @Test
+  void nestedUpdatesOfLongStatesBeyond62BitsWithListenersFinish() throws Exception {
+    long start = 1L << 61; // the least value a long state keeps outside its word
+    StateRef<Long> a = store.getState(start, StateId.of("lobby", "a"), LOWEST);
+    StateRef<Long> b = store.getState(start, StateId.of("lobby", "b"), LOWEST);
+    a.subscribe(change -> {});
+    b.subscribe(change -> {});
+    runUpdatesNestedInOppositeOrder(a, b, start);
+  }
+
+  /** How many nested updates each of the two threads of the nested-update tests runs. */
+  protected int nestedUpdateRounds() {
+    return 200;
+  }
+
+  /**
+   * Two threads update {@code a} with a function that updates {@code b}, and {@code b} with one that
+   * updates {@code a}: no store may hold a lock that the other thread's function needs. Bounded: a
+   * deadlock fails the test instead of hanging the build.
+   */
+  private void runUpdatesNestedInOppositeOrder(StateRef<Long> a, StateRef<Long> b, long start)
+      throws Exception {
+    int rounds = nestedUpdateRounds();
+    ExecutorService pool = Executors.newFixedThreadPool(2, runnable -> {
+      Thread thread = new Thread(runnable, "nested-updates");
+      thread.setDaemon(true); // a deadlocked thread must not keep the test JVM alive
+      return thread;
+    });
     try {
-      CyclicBarrier start = new CyclicBarrier(2);
+      CyclicBarrier go = new CyclicBarrier(2);
       Future<?> ab = pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < 200; i++) {
+        go.await();
+        for (int i = 0; i < rounds; i++) {
           a.update(v -> v + b.update(w -> w + 1) * 0 + 1);
         }
         return null;
       });
       Future<?> ba = pool.submit(() -> {
-        start.await();
-        for (int i = 0; i < 200; i++) {
+        go.await();
+        for (int i = 0; i < rounds; i++) {
           b.update(v -> v + a.update(w -> w + 1) * 0 + 1);
         }
         return null;
@@ -234,8 +320,9 @@ public abstract class StoreConformanceTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(a.get()).isAtLeast(400L);
-    assertThat(b.get()).isAtLeast(400L);
+    // An outer function may run more than once, and its inner update with it.
+    assertThat(a.get()).isAtLeast(start + 2L * rounds);
+    assertThat(b.get()).isAtLeast(start + 2L * rounds);
   }
 
   // ---- subscriptions ----
@@ -352,6 +439,39 @@ public abstract class StoreConformanceTest {
     awaitSize(changes, 1);
     assertThat(changes.get(0).deleted()).isTrue();
     assertThat(subscription.isActive()).isFalse();
+  }
+
+  @Test
+  void aContextWithoutAUserBindsUserStatesButCreatesNoneAndRefusesToUseThem() {
+    StateContext anonymous = StateContext.of(store).withClient("c1");
+    StateBatch batch = anonymous.batch(3);
+    StateRef<Integer> items = batch.bind(ITEMS, 0);
+    StateRef<Integer> points = batch.bind(POINTS, 0);
+    StateRef<String> draft = batch.bind(DRAFT, "");
+    batch.load();
+
+    items.set(2);
+    assertThat(items.get()).isEqualTo(2);
+    assertThat(store.states().keySet()).containsExactly(StateId.of(anonymous.resolveScope("$client"), "items"));
+    for (StateRef<?> needsUser : List.of(points, draft)) {
+      String field = needsUser == points ? "'points'" : "'draft'";
+      assertNeedsAUser(needsUser::get, field);
+      assertNeedsAUser(needsUser::id, field);
+      assertNeedsAUser(() -> needsUser.update(value -> value), field);
+      assertNeedsAUser(() -> needsUser.subscribe(change -> {}), field);
+    }
+    assertNeedsAUser(() -> points.set(1), "'points'");
+    assertNeedsAUser(() -> StateValues.addInt(points, 1), "'points'");
+    assertNeedsAUser(() -> anonymous.bind(POINTS, 0).get(), "'points'");
+    assertThat(store.states()).hasSize(1);
+  }
+
+  /** {@code use} throws the StateException that names the component, the state and the missing user. */
+  private static void assertNeedsAUser(Executable use, String quotedField) {
+    StateException e = assertThrows(StateException.class, use);
+    assertThat(e).hasMessageThat().contains("state " + quotedField + " of tck.Cart");
+    assertThat(e).hasMessageThat().contains("has no user");
+    assertThat(e).hasMessageThat().contains("withUser(userId)");
   }
 
   @Test

@@ -10,4 +10,9 @@ class InMemoryStoreConformanceTest extends StoreConformanceTest {
   protected Store newStore() {
     return new InMemoryStore();
   }
+
+  @Override
+  protected int nestedUpdateRounds() {
+    return 200_000;
+  }
 }

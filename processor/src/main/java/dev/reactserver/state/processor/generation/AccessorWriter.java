@@ -39,6 +39,7 @@ public final class AccessorWriter {
   // Named in full in Javadoc: an import used only there would cost javac a lookup in every generated file.
   private static final String STATE_EXCEPTION = RUNTIME + ".StateException";
   private static final String STATE_TYPE_EXCEPTION = RUNTIME + ".StateTypeException";
+  private static final String STATE_EXCEPTION_LINK = "{@link " + STATE_EXCEPTION + "}";
   private static final ClassName STATE_LISTENER = ClassName.get(RUNTIME, "StateListener");
   private static final ClassName SUBSCRIPTION = ClassName.get(RUNTIME, "Subscription");
   private static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
@@ -124,18 +125,23 @@ public final class AccessorWriter {
 
   private MethodSpec bind(ClassName self, TypeName selfType, TypeName componentType, Component component,
       CodeBlock arguments) {
-    return MethodSpec.methodBuilder("bind")
+    MethodSpec.Builder bind = MethodSpec.methodBuilder("bind")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addTypeVariables(component.typeVariables())
         .returns(selfType)
         .addParameter(STATE_CONTEXT, "ctx")
         .addParameter(componentType, "component")
         .addJavadoc("Binds the states of {@code component} in {@code ctx}. A state that does not exist yet is\n")
-        .addJavadoc("created with the value of the component's field.\n")
+        .addJavadoc("created with the value of the component's field.\n");
+    if (component.fields().stream().anyMatch(StateField::needsUser)) {
+      bind.addJavadoc("\n<p>In a context without a user (a visitor who has not signed in) the states whose scope\n")
+          .addJavadoc("needs one are neither created nor loaded, and their accessors throw $L.\n",
+              STATE_EXCEPTION_LINK);
+    }
+    return bind
         .addJavadoc("\n@param ctx the store, client, user and component key to resolve scopes for\n")
         .addJavadoc("@param component the component instance whose fields hold the initial values\n")
         .addJavadoc("@return the accessors\n")
-        .addJavadoc("@throws $L if a {@code $$user} state is bound in a context without a user\n", STATE_EXCEPTION)
         .addJavadoc("@throws $L if a state exists with another declared type (another component declares the\n",
             STATE_TYPE_EXCEPTION)
         .addJavadoc("    same scope and key with another type)\n")
@@ -154,11 +160,15 @@ public final class AccessorWriter {
     TypeName valueType = field.type();
     TypeName primitive = field.primitiveType();
     String describe = "state " + Javadocs.code(field.key()) + " (scope " + Javadocs.code(field.scope()) + ")";
+    // Only states whose scope needs a user can lack one: the others say nothing about it.
+    String needsUser = field.needsUser()
+        ? "\n@throws " + STATE_EXCEPTION + " if the context this was bound in has no user\n" : "";
 
     MethodSpec.Builder getter = MethodSpec.methodBuilder(field.accessors().getter())
         .addModifiers(Modifier.PUBLIC)
         .returns(valueType)
-        .addJavadoc("Returns the value of $L.\n", describe);
+        .addJavadoc("Returns the value of $L.\n", describe)
+        .addJavadoc(needsUser);
     if (valueType.isPrimitive()) {
       getter.addStatement("return $T.<$T>nonNull(this.$N)", STATE_VALUES, valueType.box(), ref);
     } else {
@@ -170,6 +180,7 @@ public final class AccessorWriter {
         .addModifiers(Modifier.PUBLIC)
         .addParameter(valueType, "value")
         .addJavadoc("Sets the value of $L.\n", describe)
+        .addJavadoc(needsUser)
         .addStatement("this.$N.set($L)", ref, boxed(valueType, CodeBlock.of("value")))
         .build());
 
@@ -177,7 +188,8 @@ public final class AccessorWriter {
         .addModifiers(Modifier.PUBLIC)
         .returns(valueType)
         .addJavadoc("Atomically applies {@code fn} to the value of $L and returns the new value.\n", describe)
-        .addJavadoc("{@code fn} may run more than once under contention: keep it free of side effects.\n");
+        .addJavadoc("{@code fn} may run more than once under contention: keep it free of side effects.\n")
+        .addJavadoc(needsUser);
     if (valueType.isPrimitive() && PRIMITIVE_OPERATORS.containsKey(valueType)) {
       updater.addParameter(PRIMITIVE_OPERATORS.get(valueType), "fn")
           .addStatement("return $T.$L(this.$N, fn)", STATE_VALUES, UPDATE_METHODS.get(valueType), ref);
@@ -194,7 +206,10 @@ public final class AccessorWriter {
         .addModifiers(Modifier.PUBLIC)
         .returns(ParameterizedTypeName.get(STATE_REF, valueType.box()))
         .addJavadoc("Returns the live handle on $L.\n", describe)
-        .addStatement("return this.$N", ref)
+        .addJavadoc(needsUser)
+        .addCode(field.needsUser()
+            ? CodeBlock.of("return $T.<$T>requireBound(this.$N);\n", STATE_VALUES, valueType.box(), ref)
+            : CodeBlock.of("return this.$N;\n", ref))
         .build());
 
     type.addMethod(MethodSpec.methodBuilder(field.accessors().listener())
@@ -204,6 +219,7 @@ public final class AccessorWriter {
             "listener")
         .addJavadoc("Tells {@code listener} of every change of $L, in order, until the returned\n", describe)
         .addJavadoc("subscription is closed or the state deleted.\n")
+        .addJavadoc(needsUser)
         .addStatement("return this.$N.subscribe(listener)", ref)
         .build());
 
@@ -212,7 +228,8 @@ public final class AccessorWriter {
           .addModifiers(Modifier.PUBLIC)
           .returns(valueType)
           .addParameter(valueType, "delta")
-          .addJavadoc("Atomically adds {@code delta} to the value of $L and returns the new value.\n", describe);
+          .addJavadoc("Atomically adds {@code delta} to the value of $L and returns the new value.\n", describe)
+          .addJavadoc(needsUser);
       if (valueType.isPrimitive()) {
         increment.addStatement("return $T.$L(this.$N, delta)", STATE_VALUES, ADD_METHODS.get(primitive), ref);
       } else {

@@ -12,11 +12,14 @@ import javax.lang.model.element.VariableElement;
  * @param name the field's name
  * @param key the state's key (the field name when the annotation gives none)
  * @param scope the scope template as written, e.g. {@code "cart.$client"}
+ * @param needsUser whether the scope substitutes the user's id ({@code $user}, {@code "cart.$user"}), so
+ *     that the state can be used only in a context with a user
  * @param type the field's type, with type arguments
  * @param accessors the names of the generated accessor methods
  */
 public record StateField(
-    VariableElement element, String owner, String name, String key, String scope, TypeName type, Accessors accessors) {
+    VariableElement element, String owner, String name, String key, String scope, boolean needsUser, TypeName type,
+    Accessors accessors) {
 
   /** The numeric kinds whose states get an {@code increment…} accessor. */
   private static final List<TypeName> ARITHMETIC = List.of(TypeName.INT, TypeName.LONG, TypeName.DOUBLE);

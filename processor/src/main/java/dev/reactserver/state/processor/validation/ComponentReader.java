@@ -253,9 +253,10 @@ public final class ComponentReader {
     }
     TypeName typeName = TypeName.get(fieldType);
     boolean primitiveBoolean = fieldType.getKind() == TypeKind.BOOLEAN;
-    StateField probe = new StateField(field, component, name, key, scope, typeName, null);
+    boolean needsUser = ScopeSyntax.usesUser(scope);
+    StateField probe = new StateField(field, component, name, key, scope, needsUser, typeName, null);
     Accessors accessors = Accessors.of(name, primitiveBoolean, probe.isArithmetic());
-    return Optional.of(new StateField(field, component, name, key, scope, typeName, accessors));
+    return Optional.of(new StateField(field, component, name, key, scope, needsUser, typeName, accessors));
   }
 
   private void checkAccessorClash(

@@ -17,7 +17,19 @@ final class ScopeSyntax {
 
   /** Every placeholder in {@code scope} that is not one of {@link #PLACEHOLDERS}, in order. */
   static List<String> unknownPlaceholders(String scope) {
-    List<String> unknown = new ArrayList<>();
+    List<String> unknown = new ArrayList<>(placeholders(scope));
+    unknown.removeAll(PLACEHOLDERS);
+    return unknown;
+  }
+
+  /** Whether {@code scope} substitutes the user's id, so that its states need a signed-in user. */
+  static boolean usesUser(String scope) {
+    return placeholders(scope).contains("$user");
+  }
+
+  /** Every placeholder in {@code scope}, known or not, in order. */
+  private static List<String> placeholders(String scope) {
+    List<String> words = new ArrayList<>();
     int i = 0;
     while (i < scope.length()) {
       if (scope.charAt(i) == '$' && i + 1 < scope.length() && isWordStart(scope.charAt(i + 1))) {
@@ -25,16 +37,13 @@ final class ScopeSyntax {
         while (end < scope.length() && isWordPart(scope.charAt(end))) {
           end++;
         }
-        String word = scope.substring(i, end);
-        if (!PLACEHOLDERS.contains(word)) {
-          unknown.add(word);
-        }
+        words.add(scope.substring(i, end));
         i = end;
       } else {
         i++;
       }
     }
-    return unknown;
+    return words;
   }
 
   /** The known placeholder {@code word} was most likely meant to be, or null if none is close. */
