@@ -299,6 +299,26 @@ public abstract class SharedStoreConformanceTest {
     assertThat(get).isEqualTo(1);
   }
 
+  @Test
+  void anAnonymousBindSkipsTheUserStatesWithoutAnExtraRoundTrip() {
+    Store store = node(freshNamespace());
+    StateContext anonymous = StateContext.of(store).withClient("c1").forComponent("cart#1");
+
+    long before = roundTrips();
+    List<StateRef<?>> four = bindFour(anonymous, 1, 2, 3.0, 4L);
+    long bind = roundTrips() - before;
+    before = roundTrips();
+    assertThrows(StateException.class, () -> four.get(1).get());
+    long refusedRead = roundTrips() - before;
+
+    assertThat(bind).isEqualTo(1);
+    assertThat(refusedRead).isEqualTo(0);
+    assertThat(four.get(0).get()).isEqualTo(1);
+    assertThat(store.states().keySet()).doesNotContain(
+        StateId.of(anonymous.withUser("ada").resolveScope("$user"), "points"));
+    assertThat(store.states()).hasSize(3);
+  }
+
   // ---- numbers ----
 
   @Test
