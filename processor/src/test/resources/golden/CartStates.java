@@ -1,14 +1,14 @@
 package test;
 
-import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateType;
-import dev.reactserver.state.runtime.StateValues;
 import dev.reactserver.state.runtime.Subscription;
-import dev.reactserver.state.runtime.Types;
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.internal.Types;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.Boolean;
 import java.lang.Character;
 import java.lang.Double;
@@ -136,7 +136,7 @@ public final class CartStates {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(component, "component");
     // One batch: a store on a server creates and checks every state in one round trip.
-    StateBatch batch = ctx.batch(13);
+    StateBatch batch = StateBatch.of(ctx, 13);
     CartStates states = new CartStates(
           batch.<Integer>bind(ITEMS, (Integer) component.items),
           batch.<Long>bind(VISITS, (Long) component.visits),

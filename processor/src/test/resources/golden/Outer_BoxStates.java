@@ -1,12 +1,12 @@
 package test;
 
-import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateType;
 import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.Comparable;
 import java.lang.String;
 import java.util.Objects;
@@ -46,7 +46,7 @@ public final class Outer_BoxStates<T extends Comparable<T>> {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(component, "component");
     // One batch: a store on a server creates and checks every state in one round trip.
-    StateBatch batch = ctx.batch(1);
+    StateBatch batch = StateBatch.of(ctx, 1);
     Outer_BoxStates<T> states = new Outer_BoxStates<>(
           batch.<String>bind(LABEL, component.label));
     batch.load();

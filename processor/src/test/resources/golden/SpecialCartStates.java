@@ -1,13 +1,13 @@
 package test;
 
-import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateContext;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateType;
-import dev.reactserver.state.runtime.StateValues;
 import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.Integer;
 import java.lang.Long;
 import java.util.Objects;
@@ -56,7 +56,7 @@ public final class SpecialCartStates {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(component, "component");
     // One batch: a store on a server creates and checks every state in one round trip.
-    StateBatch batch = ctx.batch(2);
+    StateBatch batch = StateBatch.of(ctx, 2);
     SpecialCartStates states = new SpecialCartStates(
           batch.<Integer>bind(ITEMS, (Integer) component.items),
           batch.<Long>bind(BONUS, component.bonus));

@@ -1,5 +1,7 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.spi.StateAdder;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -14,7 +16,7 @@ import java.util.function.UnaryOperator;
  * <p>No user code (an update function, a listener) runs while a cell holds its monitor: writes apply
  * the function first and take the monitor only to publish the result, if nothing changed meanwhile.
  */
-abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Keyed {
+abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
   /** What {@link #write} returns for a deleted cell. */
   static final Object DELETED = new Object();
   private static final VarHandle DECLARATION;
@@ -41,17 +43,20 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
     this.declaration = declaration;
   }
 
-  /** A cell for a new state: a primitive one for a declared {@code int} or {@code long}. */
-  static Cell<?> create(Scope scope, String key, Object initial, StateDeclaration<?> declaration,
+  /**
+   * A cell for a new state holding {@code value} (its {@code initial} value, unless a write recreates
+   * it): a primitive one for a declared {@code int} or {@code long}.
+   */
+  static Cell<?> create(Scope scope, String key, Object initial, Object value, StateDeclaration<?> declaration,
       boolean observed) {
     Object declared = declaration == null ? null : declaration.type().type();
-    if (declared == int.class && initial instanceof Integer value) {
-      return new IntCell(scope, key, value, declaration, observed);
+    if (declared == int.class && initial instanceof Integer start && value instanceof Integer now) {
+      return new IntCell(scope, key, start, now, declaration, observed);
     }
-    if (declared == long.class && initial instanceof Long value) {
-      return new LongCell(scope, key, value, declaration, observed);
+    if (declared == long.class && initial instanceof Long start && value instanceof Long now) {
+      return new LongCell(scope, key, start, now, declaration, observed);
     }
-    return new ObjectCell<>(scope, key, initial, declaration, observed);
+    return new ObjectCell<>(scope, key, initial, value, declaration, observed);
   }
 
   @Override
@@ -134,7 +139,10 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
   public void set(T newValue) {
     Cell<T> cell = this;
     while (cell.write(old -> newValue, true) == DELETED) {
-      cell = cell.liveCell();
+      cell = cell.recreateWith(newValue);
+      if (cell == null) {
+        return;
+      }
     }
   }
 
@@ -143,31 +151,48 @@ abstract class Cell<T> implements StateRef<T>, StateValues.Adder, KeyedTable.Key
   public T update(UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
     Cell<T> cell = this;
-    Object next;
-    while ((next = cell.write(fn, true)) == DELETED) {
-      cell = cell.liveCell();
-    }
-    return (T) next;
-  }
-
-  /** The value of the state's live cell (this one was deleted). */
-  @SuppressWarnings("unchecked")
-  T liveValue() {
     while (true) {
-      Object value = liveCell().peek();
-      if (value != DELETED) {
-        return (T) value;
+      Object next = cell.write(fn, true);
+      if (next != DELETED) {
+        return (T) next;
+      }
+      // The state is gone: if it still is, it comes back holding fn applied to its initial value.
+      T recreated = cell.checkValue(fn.apply(cell.initial));
+      cell = cell.recreateWith(recreated);
+      if (cell == null) {
+        return recreated;
       }
     }
   }
 
+  /** Returns {@code value} if the cell can hold it (primitive cells refuse {@code null}). */
+  T checkValue(T value) {
+    return value;
+  }
+
   /**
-   * The state's live cell (this one was deleted), recreated from the initial value if need be. The
-   * caller uses it without holding the scope's lock (user code may run), so it may find that cell
-   * deleted too and ask again.
+   * Writes {@code value} to this deleted cell's state: creates the state holding it if it is absent,
+   * as one step, and returns null; else returns the live cell, to be written the usual way.
    */
   @SuppressWarnings("unchecked")
-  Cell<T> liveCell() {
-    return (Cell<T>) scope.store.liveCell(scope.name, key, initial, declaration);
+  Cell<T> recreateWith(T value) {
+    return (Cell<T>) scope.store.recreate(scope.name, key, initial, checkValue(value), declaration);
+  }
+
+  /** The value of the state's live cell (this one was deleted), recreated if need be. */
+  @SuppressWarnings("unchecked")
+  T liveValue() {
+    return (T) scope.store.onLiveCell(scope.name, key, initial, declaration, Cell::peek);
+  }
+
+  /** Subscribes {@code listener} to the state's live cell (this one was deleted), recreated if need be. */
+  Subscription subscribeLive(StateListener<? super T> listener) {
+    return scope.store.onLiveCell(scope.name, key, initial, declaration,
+        cell -> Cell.<T>cast(cell).subscribe(listener));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Cell<T> cast(Cell<?> cell) {
+    return (Cell<T>) cell;
   }
 }

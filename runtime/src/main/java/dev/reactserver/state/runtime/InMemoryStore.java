@@ -1,5 +1,7 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The embedded default store: states live in this JVM's heap.
@@ -184,23 +187,23 @@ public final class InMemoryStore implements Store {
 
   @Override
   public int endClient(String clientId) {
-    return end(ScopeTemplate.Placeholder.CLIENT, StateContext.requireId(clientId, "client id"));
+    return end(ScopeTemplate.Placeholder.CLIENT, ScopeTemplate.requireId(clientId, "client id"));
   }
 
   @Override
   public int endUser(String userId) {
-    return end(ScopeTemplate.Placeholder.USER, StateContext.requireId(userId, "user id"));
+    return end(ScopeTemplate.Placeholder.USER, ScopeTemplate.requireId(userId, "user id"));
   }
 
   @Override
   public int endComponent(String componentKey) {
-    return end(ScopeTemplate.Placeholder.COMPONENT, StateContext.requireId(componentKey, "component key"));
+    return end(ScopeTemplate.Placeholder.COMPONENT, ScopeTemplate.requireId(componentKey, "component key"));
   }
 
   @Override
   public void touchClient(String clientId) {
     String name = ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT,
-        StateContext.requireId(clientId, "client id"));
+        ScopeTemplate.requireId(clientId, "client id"));
     Scope client = scopes.get(name);
     if (client != null && idleTimeoutMillis > 0) {
       client.lastSeenMillis = clock.millis();
@@ -296,7 +299,7 @@ public final class InMemoryStore implements Store {
           continue; // deleted concurrently: start over with a fresh scope
         }
         Cell<?> existing = scope.find(id.key());
-        cell = existing == null ? create(scope, id.key(), initial, declaration) : existing;
+        cell = existing == null ? create(scope, id.key(), initial, initial, false, declaration) : existing;
         if (existing != null) {
           existing.checkDeclaration(declaration); // live: deletions hold the scope's lock
           if (overwrite) {
@@ -311,33 +314,74 @@ public final class InMemoryStore implements Store {
   }
 
   /**
-   * The live cell of a state, created from {@code initial} if absent, for a handle whose cell was
-   * deleted. The caller uses it after the scope's lock is released, since it runs user code.
+   * Applies {@code action} to the live cell of a state, created from {@code initial} if absent, for a
+   * handle whose cell was deleted, while holding the scope's lock: no deletion comes in between, so
+   * the operation creates the state at most once. {@code action} is the store's own code (a read, a
+   * subscription), never user code.
    */
-  Cell<?> liveCell(String scopeName, String key, Object initial, StateDeclaration<?> declaration) {
+  <R> R onLiveCell(String scopeName, String key, Object initial, StateDeclaration<?> declaration,
+      Function<Cell<?>, R> action) {
     while (true) {
       Scope scope = scope(scopeName);
-      Cell<?> cell;
+      R result;
+      synchronized (scope) {
+        if (scope.closed) {
+          continue; // deleted concurrently: start over with a fresh scope
+        }
+        Cell<?> cell = scope.find(key);
+        if (cell == null) {
+          cell = create(scope, key, initial, initial, false, declaration);
+        } else {
+          cell.checkDeclaration(declaration); // live: deletions hold the scope's lock
+        }
+        result = action.apply(cell);
+      }
+      seen(scope);
+      return result;
+    }
+  }
+
+  /**
+   * A write through a handle whose state was deleted: if the state is still absent, creates it holding
+   * {@code value} as one step (telling the scope's listeners of the change from {@code initial}) and
+   * returns null; otherwise returns the live cell, which the caller writes the usual way, outside every
+   * lock, since its write may run user code.
+   */
+  Cell<?> recreate(String scopeName, String key, Object initial, Object value, StateDeclaration<?> declaration) {
+    while (true) {
+      Scope scope = scope(scopeName);
+      Cell<?> created;
       synchronized (scope) {
         if (scope.closed) {
           continue;
         }
-        cell = scope.find(key);
-        if (cell == null) {
-          cell = create(scope, key, initial, declaration);
-        } else {
-          cell.checkDeclaration(declaration);
+        Cell<?> live = scope.find(key);
+        if (live != null) {
+          live.checkDeclaration(declaration);
+          return live;
         }
+        created = create(scope, key, initial, value, true, declaration);
       }
+      created.deliver();
       seen(scope);
-      return cell;
+      return null;
     }
   }
 
-  /** Adds a new cell for {@code key} to {@code scope}; the caller holds the scope's lock. */
-  private Cell<?> create(Scope scope, String key, Object initial, StateDeclaration<?> declaration) {
+  /**
+   * Adds a new cell for {@code key} to {@code scope}, holding {@code value}; the caller holds the
+   * scope's lock. If {@code written}, the value is a write's: the scope's listeners are told, before the
+   * cell is visible, so that the change is queued ahead of any later write.
+   */
+  private Cell<?> create(Scope scope, String key, Object initial, Object value, boolean written,
+      StateDeclaration<?> declaration) {
     reserveState(scope.name, key);
-    Cell<?> cell = Cell.create(scope, key, initial, declaration, scope.listeners.length > 0);
+    Registration[] listeners = scope.listeners;
+    Cell<?> cell = Cell.create(scope, key, initial, value, declaration, listeners.length > 0);
+    if (written) {
+      StateId id = cell.id();
+      changeQueue(id).offer(new StateChange<>(id, initial, value, false), listeners);
+    }
     scope.add(cell);
     return cell;
   }

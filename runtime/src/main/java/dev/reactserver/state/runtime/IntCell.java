@@ -1,5 +1,6 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.UnaryOperator;
@@ -27,9 +28,9 @@ final class IntCell extends WordCell<Integer> {
   @SuppressWarnings("unused") // accessed through WORD
   private volatile long word;
 
-  IntCell(Scope scope, String key, int initial, StateDeclaration<?> declaration, boolean observed) {
+  IntCell(Scope scope, String key, int initial, int value, StateDeclaration<?> declaration, boolean observed) {
     super(scope, key, initial, declaration);
-    this.word = (initial & VALUE_BITS) | (observed ? OBSERVED : 0);
+    this.word = (value & VALUE_BITS) | (observed ? OBSERVED : 0);
   }
 
   private static int value(long word) {

@@ -1,5 +1,6 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.UnaryOperator;
@@ -39,10 +40,11 @@ final class LongCell extends WordCell<Long> {
   /** Whether anyone listens; guarded by the monitor (the word says so too, outside the large mode). */
   private boolean observed;
 
-  LongCell(Scope scope, String key, long initial, StateDeclaration<?> declaration, boolean observed) {
+  LongCell(Scope scope, String key, long initial, long value, StateDeclaration<?> declaration,
+      boolean observed) {
     super(scope, key, initial, declaration);
     this.observed = observed;
-    this.word = wordFor(initial);
+    this.word = wordFor(value);
   }
 
   private static boolean fits(long value) {

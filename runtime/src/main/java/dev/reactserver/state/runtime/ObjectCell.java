@@ -1,5 +1,7 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -45,9 +47,10 @@ final class ObjectCell<T> extends Cell<T> {
   @SuppressWarnings("unused") // accessed through VALUE
   private volatile Object value;
 
-  ObjectCell(Scope scope, String key, Object initial, StateDeclaration<?> declaration, boolean observed) {
+  ObjectCell(Scope scope, String key, Object initial, Object value, StateDeclaration<?> declaration,
+      boolean observed) {
     super(scope, key, initial, declaration);
-    this.value = observed ? new Observed(initial, Registration.NONE) : initial;
+    this.value = observed ? new Observed(value, Registration.NONE) : value;
   }
 
   @Override
@@ -185,7 +188,7 @@ final class ObjectCell<T> extends Cell<T> {
         }
       }
     }
-    return liveCell().subscribe(listener);
+    return subscribeLive(listener);
   }
 
   private synchronized void unsubscribe(Registration registration) {

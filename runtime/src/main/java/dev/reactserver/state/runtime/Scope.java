@@ -1,5 +1,7 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.internal.ScopeTemplate;
+
 /**
  * The states of one scope of an {@link InMemoryStore} (a {@link KeyedTable} of cells), its listeners,
  * and for the scope of a client, user or component instance the composite scopes that substituted its

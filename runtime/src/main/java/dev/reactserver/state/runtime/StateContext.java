@@ -1,5 +1,8 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.internal.MissingUserStateRef;
+import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.Objects;
 
 /**
@@ -47,7 +50,7 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code clientId} is null or empty
    */
   public StateContext withClient(String clientId) {
-    return new StateContext(store, requireId(clientId, "client id"),
+    return new StateContext(store, ScopeTemplate.requireId(clientId, "client id"),
         ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT, clientId), userId, userScope, componentKey,
         componentScope);
   }
@@ -58,7 +61,7 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code userId} is null or empty
    */
   public StateContext withUser(String userId) {
-    return new StateContext(store, clientId, clientScope, requireId(userId, "user id"),
+    return new StateContext(store, clientId, clientScope, ScopeTemplate.requireId(userId, "user id"),
         ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.USER, userId), componentKey, componentScope);
   }
 
@@ -70,7 +73,7 @@ public final class StateContext {
    */
   public StateContext forComponent(String componentKey) {
     return new StateContext(store, clientId, clientScope, userId, userScope,
-        requireId(componentKey, "component key"),
+        ScopeTemplate.requireId(componentKey, "component key"),
         ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, componentKey));
   }
 
@@ -111,33 +114,28 @@ public final class StateContext {
    * @throws StateTypeException if the state exists with another declared type
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
-    if (lacksUserFor(declaration)) {
+    if (!hasUserFor(declaration)) {
       return new MissingUserStateRef<>(declaration);
     }
-    return store.getState(initial, StateId.of(resolve(declaration.scopeTemplate(), declaration),
-        declaration.key()), declaration);
+    return store.getState(initial, idOf(declaration), declaration);
   }
 
   /**
-   * Starts binding several states together, so that a store on a server creates and checks them in one
-   * round trip: {@link StateBatch#bind} each, then {@link StateBatch#load()}. Used by generated
-   * accessors.
+   * The id of the state that {@code declaration} names in this context: its scope resolved for this
+   * client, user and component instance, and its key.
    *
-   * @param expected how many states will be bound (a hint)
+   * @throws StateException if the scope needs a user and this context has none
    */
-  public StateBatch batch(int expected) {
-    return new StateBatch(this, expected);
+  public StateId idOf(StateDeclaration<?> declaration) {
+    if (!hasUserFor(declaration)) {
+      throw new MissingUserStateRef<>(declaration).missingUser();
+    }
+    return StateId.of(resolve(declaration.scopeTemplate(), declaration), declaration.key());
   }
 
-  /** The handle a batch loads: the store creates or checks the state in {@link StateBatch#load()}. */
-  <T> StateRef<T> prepare(StateDeclaration<T> declaration, T initial) {
-    return store.prepareState(initial, StateId.of(resolve(declaration.scopeTemplate(), declaration),
-        declaration.key()), declaration);
-  }
-
-  /** Whether {@code declaration}'s scope needs a user and this context has none. */
-  boolean lacksUserFor(StateDeclaration<?> declaration) {
-    return userId == null && declaration.scopeTemplate().usesUser();
+  /** Whether this context has a user, or {@code declaration}'s scope needs none. */
+  public boolean hasUserFor(StateDeclaration<?> declaration) {
+    return userId != null || !declaration.scopeTemplate().usesUser();
   }
 
   /** A composite scope this context resolved before; contexts are cheap, so the cache is small and racy. */
@@ -179,15 +177,6 @@ public final class StateContext {
       cache[free] = new Resolved(template, scope);
     }
     return scope;
-  }
-
-  /** Returns {@code id}; throws IllegalArgumentException naming {@code what} if it is null or empty. */
-  static String requireId(String id, String what) {
-    if (id == null || id.isEmpty()) {
-      throw new IllegalArgumentException(what + " must be a non-empty string, but was "
-          + (id == null ? "null" : "empty"));
-    }
-    return id;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+
 /**
  * Two declarations of one state disagree on its type: for example two components compiled separately
  * that both declare key {@code "count"} in scope {@code "lobby"}, one as {@code int} and one as

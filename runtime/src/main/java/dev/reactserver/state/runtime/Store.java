@@ -1,5 +1,7 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,6 @@
 package dev.reactserver.state.runtime;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,11 @@ abstract class WordCell<T> extends Cell<T> {
   @Override
   public void set(T newValue) {
     super.set(requireValue(newValue));
+  }
+
+  @Override
+  T checkValue(T value) {
+    return requireValue(value);
   }
 
   @Override
@@ -66,7 +72,7 @@ abstract class WordCell<T> extends Cell<T> {
         return registration;
       }
     }
-    return liveCell().subscribe(listener);
+    return subscribeLive(listener);
   }
 
   private synchronized void unsubscribe(Registration registration) {

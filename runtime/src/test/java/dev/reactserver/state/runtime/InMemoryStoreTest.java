@@ -2,6 +2,8 @@ package dev.reactserver.state.runtime;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,8 @@ package dev.reactserver.state.runtime;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,8 @@ package dev.reactserver.state.runtime;
 import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;

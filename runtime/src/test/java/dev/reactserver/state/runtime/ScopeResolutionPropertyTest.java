@@ -2,6 +2,7 @@ package dev.reactserver.state.runtime;
 
 import static com.google.common.truth.Truth.assertThat;
 
+import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;

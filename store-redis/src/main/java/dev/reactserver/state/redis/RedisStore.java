@@ -1,13 +1,13 @@
 package dev.reactserver.state.redis;
 
 import dev.reactserver.state.redis.Scripts.Script;
-import dev.reactserver.state.remote.CompareAndSetResult;
-import dev.reactserver.state.remote.NumberKind;
-import dev.reactserver.state.remote.RemoteStore;
-import dev.reactserver.state.remote.RemoteStoreBuilder;
-import dev.reactserver.state.remote.StateSeed;
-import dev.reactserver.state.remote.StoredState;
-import dev.reactserver.state.remote.Written;
+import dev.reactserver.state.remote.spi.CompareAndSetResult;
+import dev.reactserver.state.remote.spi.NumberKind;
+import dev.reactserver.state.remote.spi.RemoteStore;
+import dev.reactserver.state.remote.spi.RemoteStoreBuilder;
+import dev.reactserver.state.remote.spi.StateSeed;
+import dev.reactserver.state.remote.spi.StoredState;
+import dev.reactserver.state.remote.spi.Written;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StoreUnavailableException;

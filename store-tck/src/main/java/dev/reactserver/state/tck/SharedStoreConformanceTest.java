@@ -3,20 +3,20 @@ package dev.reactserver.state.tck;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateCodecException;
 import dev.reactserver.state.runtime.StateConflictException;
 import dev.reactserver.state.runtime.StateContext;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateType;
-import dev.reactserver.state.runtime.StateValues;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.StoreUnavailableException;
-import dev.reactserver.state.runtime.Types;
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.internal.Types;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -566,7 +566,7 @@ public abstract class SharedStoreConformanceTest {
 
   /** Binds a component of four states (client, user, component and global scopes) in one batch. */
   private static List<StateRef<?>> bindFour(StateContext ctx, int items, int points, double total, long visits) {
-    StateBatch batch = ctx.batch(4);
+    StateBatch batch = StateBatch.of(ctx, 4);
     List<StateRef<?>> refs = List.of(batch.bind(ITEMS, items), batch.bind(POINTS, points),
         batch.bind(TOTAL, total), batch.bind(VISITS, visits));
     batch.load();

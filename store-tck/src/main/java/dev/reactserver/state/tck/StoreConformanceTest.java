@@ -3,19 +3,19 @@ package dev.reactserver.state.tck;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.reactserver.state.runtime.StateBatch;
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateContext;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateType;
 import dev.reactserver.state.runtime.StateTypeException;
-import dev.reactserver.state.runtime.StateValues;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.Subscription;
-import dev.reactserver.state.runtime.Types;
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.internal.Types;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -444,7 +444,7 @@ public abstract class StoreConformanceTest {
   @Test
   void aContextWithoutAUserBindsUserStatesButCreatesNoneAndRefusesToUseThem() {
     StateContext anonymous = StateContext.of(store).withClient("c1");
-    StateBatch batch = anonymous.batch(3);
+    StateBatch batch = StateBatch.of(anonymous, 3);
     StateRef<Integer> items = batch.bind(ITEMS, 0);
     StateRef<Integer> points = batch.bind(POINTS, 0);
     StateRef<String> draft = batch.bind(DRAFT, "");

@@ -33,9 +33,9 @@ public final class AccessorWriter {
   private static final String RUNTIME = "dev.reactserver.state.runtime";
   private static final ClassName STATE_CONTEXT = ClassName.get(RUNTIME, "StateContext");
   private static final ClassName STATE_REF = ClassName.get(RUNTIME, "StateRef");
-  private static final ClassName STATE_BATCH = ClassName.get(RUNTIME, "StateBatch");
-  private static final ClassName STATE_DECLARATION = ClassName.get(RUNTIME, "StateDeclaration");
-  private static final ClassName STATE_VALUES = ClassName.get(RUNTIME, "StateValues");
+  private static final ClassName STATE_BATCH = ClassName.get(RUNTIME + ".internal", "StateBatch");
+  private static final ClassName STATE_DECLARATION = ClassName.get(RUNTIME + ".spi", "StateDeclaration");
+  private static final ClassName STATE_VALUES = ClassName.get(RUNTIME + ".internal", "StateValues");
   // Named in full in Javadoc: an import used only there would cost javac a lookup in every generated file.
   private static final String STATE_EXCEPTION = RUNTIME + ".StateException";
   private static final String STATE_TYPE_EXCEPTION = RUNTIME + ".StateTypeException";
@@ -148,7 +148,7 @@ public final class AccessorWriter {
         .addStatement("$T.requireNonNull(ctx, $S)", OBJECTS, "ctx")
         .addStatement("$T.requireNonNull(component, $S)", OBJECTS, "component")
         .addComment("One batch: a store on a server creates and checks every state in one round trip.")
-        .addStatement("$T batch = ctx.batch($L)", STATE_BATCH, component.fields().size())
+        .addStatement("$T batch = $T.of(ctx, $L)", STATE_BATCH, STATE_BATCH, component.fields().size())
         .addStatement("$T states = new $T$L(\n$>$L$<)", selfType, self,
             component.typeVariables().isEmpty() ? "" : "<>", arguments)
         .addStatement("batch.load()")

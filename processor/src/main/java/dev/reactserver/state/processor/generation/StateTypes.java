@@ -15,8 +15,8 @@ import com.palantir.javapoet.WildcardTypeName;
 final class StateTypes {
 
   private static final String RUNTIME = "dev.reactserver.state.runtime";
-  private static final ClassName STATE_TYPE = ClassName.get(RUNTIME, "StateType");
-  private static final ClassName TYPES = ClassName.get(RUNTIME, "Types");
+  private static final ClassName STATE_TYPE = ClassName.get(RUNTIME + ".spi", "StateType");
+  private static final ClassName TYPES = ClassName.get(RUNTIME + ".internal", "Types");
 
   private StateTypes() {}
 

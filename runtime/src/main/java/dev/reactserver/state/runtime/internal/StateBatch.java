@@ -1,22 +1,38 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.internal;
 
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.StateTypeException;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Binds the states of one component together: a store on a server creates and checks all of them in
- * one round trip. Get one from {@link StateContext#batch(int)}, {@link #bind} every state, then
- * {@link #load()} once before using the handles. Generated {@code bind} methods do exactly that.
- * Confined to one thread.
+ * one round trip. Get one from {@link #of}, {@link #bind} every state, then {@link #load()} once before
+ * using the handles. Generated {@code bind} methods do exactly that. Confined to one thread.
+ *
+ * <p>For generated code; not API; may change.
  */
 public final class StateBatch {
 
   private final StateContext context;
   private final List<StateRef<?>> prepared;
 
-  StateBatch(StateContext context, int expected) {
+  private StateBatch(StateContext context, int expected) {
     this.context = context;
     this.prepared = new ArrayList<>(Math.max(expected, 1));
+  }
+
+  /**
+   * Starts binding several states in {@code context}.
+   *
+   * @param expected how many states will be bound (a hint)
+   */
+  public static StateBatch of(StateContext context, int expected) {
+    return new StateBatch(Objects.requireNonNull(context, "context"), expected);
   }
 
   /**
@@ -26,10 +42,10 @@ public final class StateBatch {
    * use (see {@link StateContext#bind}).
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
-    if (context.lacksUserFor(declaration)) {
+    if (!context.hasUserFor(declaration)) {
       return new MissingUserStateRef<>(declaration);
     }
-    StateRef<T> ref = context.prepare(declaration, initial);
+    StateRef<T> ref = context.store().prepareState(initial, context.idOf(declaration), declaration);
     prepared.add(ref);
     return ref;
   }

@@ -1,4 +1,4 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
 /**
  * The outcome of one write on the server.

@@ -1,5 +1,6 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.spi;
 
+import dev.reactserver.state.runtime.internal.Types;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;

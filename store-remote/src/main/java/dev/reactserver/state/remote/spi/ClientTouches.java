@@ -1,6 +1,6 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
-import dev.reactserver.state.runtime.ResolvedScopes;
+import dev.reactserver.state.runtime.spi.ResolvedScopes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

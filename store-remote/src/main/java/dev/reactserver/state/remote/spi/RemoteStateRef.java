@@ -1,16 +1,17 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
-import dev.reactserver.state.runtime.StateCodec;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateValues;
 import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.spi.StateAdder;
+import dev.reactserver.state.runtime.spi.StateCodec;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.function.UnaryOperator;
 
 /** A handle on a state held by a server: every call is a round trip, so every node sees the same value. */
-final class RemoteStateRef<T> implements StateRef<T>, StateValues.Adder {
+final class RemoteStateRef<T> implements StateRef<T>, StateAdder {
 
   final RemoteStore store;
   final StateSeed seed;

@@ -1,10 +1,10 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
 import dev.reactserver.state.runtime.StateChange;
-import dev.reactserver.state.runtime.StateCodec;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.spi.StateCodec;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;

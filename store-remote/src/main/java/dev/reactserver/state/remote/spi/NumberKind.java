@@ -1,4 +1,4 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
 /** The kinds of number an increment adds to; each has its own overflow rule. */
 public enum NumberKind {

@@ -1,5 +1,7 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.spi;
 
+import dev.reactserver.state.runtime.StateTypeException;
+import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import java.util.Objects;
 
 /**
@@ -82,7 +84,7 @@ public final class StateDeclaration<T> {
     return component + "." + field + " (" + type + ")";
   }
 
-  ScopeTemplate scopeTemplate() {
+  public ScopeTemplate scopeTemplate() {
     return scope;
   }
 

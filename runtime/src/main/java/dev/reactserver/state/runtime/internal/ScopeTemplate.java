@@ -1,4 +1,4 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,16 +12,16 @@ import java.util.List;
  * a template is a placeholder, and only {@code $global} stays literal), so a resolved scope can be
  * parsed back into its template and ids: resolution is injective.
  */
-final class ScopeTemplate {
+public final class ScopeTemplate {
 
   /** The markers written for each kind of substitution. */
-  static final String CLIENT = "$client";
-  static final String USER = "$user";
-  static final String COMPONENT = "$component";
-  static final String GLOBAL = "$global";
-  static final String SERVER_CLIENT = "$server";
+  public static final String CLIENT = "$client";
+  public static final String USER = "$user";
+  public static final String COMPONENT = "$component";
+  public static final String GLOBAL = "$global";
+  public static final String SERVER_CLIENT = "$server";
 
-  enum Placeholder {
+  public enum Placeholder {
     CLIENT(ScopeTemplate.CLIENT),
     USER(ScopeTemplate.USER),
     COMPONENT(ScopeTemplate.COMPONENT);
@@ -59,7 +59,7 @@ final class ScopeTemplate {
    * @throws IllegalArgumentException if the scope is empty or holds a {@code $word} other than
    *     {@code $client}, {@code $user}, {@code $component} and {@code $global}
    */
-  static ScopeTemplate parse(String scope) {
+  public static ScopeTemplate parse(String scope) {
     if (scope.isEmpty()) {
       throw new IllegalArgumentException("scope must not be empty");
     }
@@ -128,19 +128,19 @@ final class ScopeTemplate {
     return segments.stream().anyMatch(segment -> segment.placeholder == placeholder);
   }
 
-  String source() {
+  public String source() {
     return source;
   }
 
-  boolean usesClient() {
+  public boolean usesClient() {
     return usesClient;
   }
 
-  boolean usesUser() {
+  public boolean usesUser() {
     return usesUser;
   }
 
-  boolean usesComponent() {
+  public boolean usesComponent() {
     return usesComponent;
   }
 
@@ -148,7 +148,7 @@ final class ScopeTemplate {
    * Substitutes the placeholders. {@code clientId} null means the server pseudo-client; {@code userId}
    * and {@code componentKey} must be non-null when the template uses them.
    */
-  String resolve(String clientId, String userId, String componentKey) {
+  public String resolve(String clientId, String userId, String componentKey) {
     return resolveOwners(clientId == null ? SERVER_CLIENT : ownerScope(Placeholder.CLIENT, clientId),
         userId == null ? null : ownerScope(Placeholder.USER, userId),
         componentKey == null ? null : ownerScope(Placeholder.COMPONENT, componentKey));
@@ -159,7 +159,7 @@ final class ScopeTemplate {
    * {@code "$server"} for the server pseudo-client): a template that is one placeholder resolves to its
    * owner scope itself, with no copy.
    */
-  String resolveOwners(String clientScope, String userScope, String componentScope) {
+  public String resolveOwners(String clientScope, String userScope, String componentScope) {
     if (single != null) {
       return owner(single, clientScope, userScope, componentScope);
     }
@@ -186,7 +186,7 @@ final class ScopeTemplate {
    * Whether resolving builds new text: placeholders beside literals or each other (not a plain name, not
    * one placeholder alone).
    */
-  boolean isComposite() {
+  public boolean isComposite() {
     return single == null && (usesClient || usesUser || usesComponent);
   }
 
@@ -210,7 +210,7 @@ final class ScopeTemplate {
    * The scope of one client, user or component instance by itself, e.g. {@code "$client(c-42)"}: what
    * {@code "$client"} resolves to for that id.
    */
-  static String ownerScope(Placeholder kind, String id) {
+  public static String ownerScope(Placeholder kind, String id) {
     StringBuilder out = new StringBuilder(kind.marker.length() + id.length() + 2);
     appendId(out, kind.marker, id);
     return out.toString();
@@ -222,7 +222,7 @@ final class ScopeTemplate {
    * {@code "$user(u)"}. They are substrings of the resolved scope, since resolution writes each id in
    * exactly that form. Text that resolution cannot have produced (an unclosed id) yields nothing.
    */
-  static List<String> ownerScopes(String resolvedScope) {
+  public static List<String> ownerScopes(String resolvedScope) {
     List<String> owners = new ArrayList<>(1);
     int i = resolvedScope.indexOf('$');
     while (i >= 0) {
@@ -245,7 +245,7 @@ final class ScopeTemplate {
   }
 
   /** The kind of an owner scope (see {@link #ownerScope}). */
-  static Placeholder ownerKind(String ownerScope) {
+  public static Placeholder ownerKind(String ownerScope) {
     return substitutionAt(ownerScope, 0);
   }
 
@@ -263,5 +263,14 @@ final class ScopeTemplate {
   @Override
   public String toString() {
     return source;
+  }
+
+  /** Returns {@code id}; throws IllegalArgumentException naming {@code what} if it is null or empty. */
+  public static String requireId(String id, String what) {
+    if (id == null || id.isEmpty()) {
+      throw new IllegalArgumentException(what + " must be a non-empty string, but was "
+          + (id == null ? "null" : "empty"));
+    }
+    return id;
   }
 }

@@ -1,4 +1,4 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
 /**
  * The outcome of {@link RemoteStore#compareAndSet}: the write, or, with nothing written, the state the

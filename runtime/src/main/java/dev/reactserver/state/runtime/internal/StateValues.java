@@ -1,5 +1,8 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.internal;
 
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.spi.StateAdder;
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntUnaryOperator;
@@ -62,7 +65,7 @@ public final class StateValues {
 
   /** Atomically adds {@code delta} to an {@code int} state (overflow wraps) and returns the new value. */
   public static int addInt(StateRef<Integer> ref, int delta) {
-    if (ref instanceof Adder adder) {
+    if (ref instanceof StateAdder adder) {
       return adder.addInt(delta);
     }
     return ref.update(value -> requireValue(value, ref) + delta);
@@ -70,7 +73,7 @@ public final class StateValues {
 
   /** Atomically adds {@code delta} to a {@code long} state (overflow wraps) and returns the new value. */
   public static long addLong(StateRef<Long> ref, long delta) {
-    if (ref instanceof Adder adder) {
+    if (ref instanceof StateAdder adder) {
       return adder.addLong(delta);
     }
     return ref.update(value -> requireValue(value, ref) + delta);
@@ -78,30 +81,13 @@ public final class StateValues {
 
   /** Atomically adds {@code delta} to a {@code double} state and returns the new value. */
   public static double addDouble(StateRef<Double> ref, double delta) {
-    if (ref instanceof Adder adder) {
+    if (ref instanceof StateAdder adder) {
       return adder.addDouble(delta);
     }
     return ref.update(value -> requireValue(value, ref) + delta);
   }
 
-  /**
-   * Implemented by handles that add without the general {@code update} machinery: the in-memory store
-   * with one compare-and-set, server stores with one pushed-down command. It must behave exactly like
-   * an {@code update} that adds (overflow wraps for {@code int}; a store may reject a {@code long}
-   * overflow with a {@link StateException}).
-   */
-  public interface Adder {
-    /** Adds {@code delta} to an {@code int} state and returns the new value. */
-    int addInt(int delta);
-
-    /** Adds {@code delta} to a {@code long} state and returns the new value. */
-    long addLong(long delta);
-
-    /** Adds {@code delta} to a {@code double} state and returns the new value. */
-    double addDouble(double delta);
-  }
-
-  static <T> T requireValue(T value, StateRef<?> ref) {
+  public static <T> T requireValue(T value, StateRef<?> ref) {
     if (value == null) {
       throw new StateException("state " + ref.id() + " holds null, but it is declared with a"
           + " primitive or numeric type here: set a value before reading or adding to it");

@@ -1,5 +1,7 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.spi;
 
+import dev.reactserver.state.runtime.Store;
+import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import java.util.List;
 import java.util.Objects;
 
@@ -58,6 +60,6 @@ public final class ResolvedScopes {
   }
 
   private static String owner(ScopeTemplate.Placeholder kind, String id, String what) {
-    return ScopeTemplate.ownerScope(kind, StateContext.requireId(id, what));
+    return ScopeTemplate.ownerScope(kind, ScopeTemplate.requireId(id, what));
   }
 }

@@ -1,4 +1,4 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

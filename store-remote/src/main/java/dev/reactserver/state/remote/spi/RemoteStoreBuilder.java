@@ -1,5 +1,6 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
+import dev.reactserver.state.remote.JsonCodecs;
 import dev.reactserver.state.runtime.StoreOptions;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,12 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.internal;
 
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.StateListener;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -8,16 +15,16 @@ import java.util.function.UnaryOperator;
  * handle throws the {@link StateException} that names the component, the state and the missing user.
  * Nothing is created or loaded for it.
  */
-final class MissingUserStateRef<T> implements StateRef<T> {
+public final class MissingUserStateRef<T> implements StateRef<T> {
 
   private final StateDeclaration<T> declaration;
 
-  MissingUserStateRef(StateDeclaration<T> declaration) {
+  public MissingUserStateRef(StateDeclaration<T> declaration) {
     this.declaration = declaration;
   }
 
   /** The exception every use throws. */
-  StateException missingUser() {
+  public StateException missingUser() {
     return new StateException("state '" + declaration.field() + "' of " + declaration.component()
         + " has scope '" + declaration.scope() + "', but it was bound in a StateContext that has no user"
         + " (a visitor who has not signed in): bind " + declaration.component() + " in a context from"

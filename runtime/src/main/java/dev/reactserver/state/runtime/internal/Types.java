@@ -1,5 +1,6 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.internal;
 
+import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -62,7 +63,7 @@ public final class Types {
   }
 
   /** The type with primitive classes replaced by their boxes: {@code int} becomes {@code Integer}. */
-  static Type boxed(Type type) {
+  public static Type boxed(Type type) {
     if (type instanceof Class<?> c && c.isPrimitive()) {
       return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
     }

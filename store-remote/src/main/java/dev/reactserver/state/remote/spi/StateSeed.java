@@ -1,4 +1,4 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
 import dev.reactserver.state.runtime.StateId;
 import java.util.List;

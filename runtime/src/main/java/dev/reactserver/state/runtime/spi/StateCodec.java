@@ -1,4 +1,4 @@
-package dev.reactserver.state.runtime;
+package dev.reactserver.state.runtime.spi;
 
 /**
  * Turns the values of one state type into text and back, for stores that keep states outside the JVM

@@ -1,18 +1,19 @@
-package dev.reactserver.state.remote;
+package dev.reactserver.state.remote.spi;
 
-import dev.reactserver.state.runtime.ResolvedScopes;
-import dev.reactserver.state.runtime.StateCodec;
+import dev.reactserver.state.remote.JsonCodecs;
 import dev.reactserver.state.runtime.StateCodecException;
 import dev.reactserver.state.runtime.StateConflictException;
-import dev.reactserver.state.runtime.StateDeclaration;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateType;
 import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.Subscription;
+import dev.reactserver.state.runtime.spi.ResolvedScopes;
+import dev.reactserver.state.runtime.spi.StateCodec;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;

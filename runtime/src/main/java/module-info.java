@@ -1,0 +1,9 @@
+/**
+ * The runtime: {@code dev.reactserver.state.runtime} is what applications use, {@code .spi} what a new
+ * store implements and may call, {@code .internal} what generated accessors call (not API).
+ */
+module dev.reactserver.state.runtime {
+  exports dev.reactserver.state.runtime;
+  exports dev.reactserver.state.runtime.spi;
+  exports dev.reactserver.state.runtime.internal;
+}
