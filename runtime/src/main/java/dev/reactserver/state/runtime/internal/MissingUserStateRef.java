@@ -14,6 +14,8 @@ import java.util.function.UnaryOperator;
  * in): binding the component succeeds, so the page can render what it may show, but every use of this
  * handle throws the {@link StateException} that names the component, the state and the missing user.
  * Nothing is created or loaded for it.
+ *
+ * <p>For generated code and the runtime's own packages; not API; may change.
  */
 public final class MissingUserStateRef<T> implements StateRef<T> {
 

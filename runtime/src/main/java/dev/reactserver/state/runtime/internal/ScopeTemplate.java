@@ -11,6 +11,8 @@ import java.util.List;
  * missing client as {@code $server}. Literal text can never contain those forms (every {@code $word} in
  * a template is a placeholder, and only {@code $global} stays literal), so a resolved scope can be
  * parsed back into its template and ids: resolution is injective.
+ *
+ * <p>For generated code and the runtime's own packages; not API; may change.
  */
 public final class ScopeTemplate {
 

@@ -12,6 +12,8 @@ import java.util.function.UnaryOperator;
 /**
  * Helpers behind the generated accessors of primitive and numeric states: unboxing that names the state
  * when it holds {@code null}, and atomic arithmetic. Applications rarely call these directly.
+ *
+ * <p>For generated code; not API; may change.
  */
 public final class StateValues {
 

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  * Builds the {@link Type}s of generic state types, such as {@code Map<String, List<Integer>>}, that
  * generated code passes to {@link StateType#ofType(Type)}. The results compare equal to the JDK's own
  * reflective types of the same shape.
+ *
+ * <p>For generated code; not API; may change.
  */
 public final class Types {
 
