@@ -139,7 +139,7 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
   public void set(T newValue) {
     Cell<T> cell = this;
     while (cell.write(old -> newValue, true) == DELETED) {
-      cell = cell.recreateWith(newValue);
+      cell = recreateWith(newValue);
       if (cell == null) {
         return;
       }
@@ -156,9 +156,10 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
       if (next != DELETED) {
         return (T) next;
       }
-      // The state is gone: if it still is, it comes back holding fn applied to its initial value.
-      T recreated = cell.checkValue(fn.apply(cell.initial));
-      cell = cell.recreateWith(recreated);
+      // The state is gone: if it still is, it comes back holding fn applied to this handle's initial
+      // value (not that of a cell another handle created meanwhile, which may differ).
+      T recreated = checkValue(fn.apply(initial));
+      cell = recreateWith(recreated);
       if (cell == null) {
         return recreated;
       }

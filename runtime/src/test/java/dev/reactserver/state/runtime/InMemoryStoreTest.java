@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class InMemoryStoreTest {
@@ -102,5 +103,27 @@ class InMemoryStoreTest {
     assertThat(found.checkDeclaration(declared)).isFalse();
     assertThat(store.hasState(items)).isFalse();
     assertThat(store.getState(1, items, declared).get()).isEqualTo(1);
+  }
+
+  @Test
+  void anUpdateThroughADeletedHandleThatLosesItsStateAgainStartsFromTheHandlesOwnInitialValue() {
+    StateId id = StateId.of("shop", "b");
+    StateRef<Long> handle = store.getState(0L, id);
+    store.deleteState(id);
+    store.createState(1L, id); // another handle's state, created with another initial value
+    AtomicInteger calls = new AtomicInteger();
+
+    // The function's second run (on the state createState made) deletes that state too, as a
+    // concurrent deleteScope would: the update then recreates the state from this handle's initial 0.
+    long result = handle.update(v -> {
+      if (calls.incrementAndGet() == 2) {
+        store.deleteScope("shop");
+      }
+      return v * 3 + 1;
+    });
+
+    assertThat(result).isEqualTo(1L);
+    assertThat(handle.get()).isEqualTo(1L);
+    assertThat(calls.get()).isEqualTo(3);
   }
 }

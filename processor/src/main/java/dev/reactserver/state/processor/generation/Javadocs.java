@@ -23,4 +23,30 @@ final class Javadocs {
     });
     return out.append("</code>").toString();
   }
+
+  /**
+   * {@code text} with every line longer than {@code width} broken at spaces; a line that starts a block
+   * tag ({@code @throws}) continues indented by four spaces, as Javadoc is usually written.
+   */
+  static String wrap(String text, int width) {
+    StringBuilder out = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      String indent = line.startsWith("@") ? "    " : "";
+      String rest = line;
+      while (rest.length() > width) {
+        int cut = rest.lastIndexOf(' ', width);
+        if (cut <= indent.length()) {
+          cut = rest.indexOf(' ', width); // one word longer than the line: break after it
+          if (cut < 0) {
+            break;
+          }
+        }
+        out.append(rest, 0, cut).append('\n');
+        rest = indent + rest.substring(cut + 1);
+      }
+      out.append(rest).append('\n');
+    }
+    out.setLength(out.length() - 1);
+    return out.toString();
+  }
 }

@@ -38,7 +38,7 @@ final class StateTypes {
     if (bare instanceof ParameterizedTypeName parameterized) {
       CodeBlock.Builder call = CodeBlock.builder().add("$T.parameterized($T.class", TYPES, parameterized.rawType());
       for (TypeName argument : parameterized.typeArguments()) {
-        call.add(", $L", reflect(argument));
+        call.add(",$W$L", reflect(argument));
       }
       return call.add(")").build();
     }
