@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Reading and writing a bound client-scoped {@code int} state, against the physical limit (a field
- * holding an {@code AtomicReference<Integer>}) and the seed's design (build {@code scope + ":" + key},
- * look it up in a map, on every access).
+ * holding an {@code AtomicReference<Integer>}) and the simplest design, a map keyed by strings (build
+ * {@code scope + ":" + key} and look it up on every access).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,8 +31,8 @@ public class AccessorBenchmark {
 
   private BenchCartStates states;
   private AtomicReference<Integer> reference;
-  private ConcurrentHashMap<String, Object> seed;
-  // Not final, so that the seed's key is built at run time as it was there.
+  private ConcurrentHashMap<String, Object> stringKeyedMap;
+  // Not final, so that the map's key is built at run time as such a design does.
   private String scope = "$client(c-42)";
   private String key = "count";
   private int next;
@@ -42,8 +42,8 @@ public class AccessorBenchmark {
     StateContext ctx = StateContext.of(new InMemoryStore()).withClient("c-42").withUser("u-7");
     states = BenchCartStates.bind(ctx.forComponent("cart#1"), new BenchCart());
     reference = new AtomicReference<>(0);
-    seed = new ConcurrentHashMap<>();
-    seed.put(scope + ":" + key, 0);
+    stringKeyedMap = new ConcurrentHashMap<>();
+    stringKeyedMap.put(scope + ":" + key, 0);
   }
 
   private int nextValue() {
@@ -62,8 +62,8 @@ public class AccessorBenchmark {
   }
 
   @Benchmark
-  public int getSeedMap() {
-    return (Integer) seed.get(scope + ":" + key);
+  public int getStringKeyedMap() {
+    return (Integer) stringKeyedMap.get(scope + ":" + key);
   }
 
   @Benchmark
@@ -77,7 +77,7 @@ public class AccessorBenchmark {
   }
 
   @Benchmark
-  public void setSeedMap() {
-    seed.put(scope + ":" + key, nextValue());
+  public void setStringKeyedMap() {
+    stringKeyedMap.put(scope + ":" + key, nextValue());
   }
 }

@@ -18,7 +18,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Binding a component with four states (client, user, component and global scope) to existing states,
- * against the seed's four {@code computeIfAbsent(scope + ":" + key)}.
+ * against four {@code computeIfAbsent(scope + ":" + key)}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +31,7 @@ public class BindBenchmark {
   private StateContext ctx;
   private StateContext server;
   private BenchCart component;
-  private ConcurrentHashMap<String, Object> seed;
+  private ConcurrentHashMap<String, Object> stringKeyedMap;
   private String clientScope = "$client(c-42)";
   private String userScope = "$user(u-7)";
   private String componentScope = "$component(cart#1)";
@@ -43,7 +43,7 @@ public class BindBenchmark {
     ctx = server.withClient("c-42").withUser("u-7").forComponent("cart#1");
     component = new BenchCart();
     BenchCartStates.bind(ctx, component);
-    seed = new ConcurrentHashMap<>();
+    stringKeyedMap = new ConcurrentHashMap<>();
   }
 
   /** One context per request, binding several components: the context is reused. */
@@ -59,10 +59,10 @@ public class BindBenchmark {
   }
 
   @Benchmark
-  public void bindSeedMap(Blackhole blackhole) {
-    blackhole.consume(seed.computeIfAbsent(clientScope + ":" + "count", k -> component.count));
-    blackhole.consume(seed.computeIfAbsent(userScope + ":" + "points", k -> component.points));
-    blackhole.consume(seed.computeIfAbsent(componentScope + ":" + "total", k -> component.total));
-    blackhole.consume(seed.computeIfAbsent(globalScope + ":" + "visits", k -> component.visits));
+  public void bindStringKeyedMap(Blackhole blackhole) {
+    blackhole.consume(stringKeyedMap.computeIfAbsent(clientScope + ":" + "count", k -> component.count));
+    blackhole.consume(stringKeyedMap.computeIfAbsent(userScope + ":" + "points", k -> component.points));
+    blackhole.consume(stringKeyedMap.computeIfAbsent(componentScope + ":" + "total", k -> component.total));
+    blackhole.consume(stringKeyedMap.computeIfAbsent(globalScope + ":" + "visits", k -> component.visits));
   }
 }

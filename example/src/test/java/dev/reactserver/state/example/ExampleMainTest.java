@@ -29,6 +29,14 @@ class ExampleMainTest {
   }
 
   @Test
+  void namesItsStoreReadably() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ExampleMain.run(ExampleStore.fromArguments(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .startsWith("store: InMemoryStore[0 states, idle clients end after PT30M]");
+  }
+
+  @Test
   void rejectsAnUnknownStore() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ExampleStore.fromArguments("--store=mongo"));

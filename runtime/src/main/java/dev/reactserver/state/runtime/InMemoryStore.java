@@ -3,6 +3,7 @@ package dev.reactserver.state.runtime;
 import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -222,6 +223,14 @@ public final class InMemoryStore implements Store {
   /** How many states the store holds. */
   public long size() {
     return stateCount.get();
+  }
+
+  /** For logs and the example's output: {@code InMemoryStore[3 states, idle clients end after PT30M]}. */
+  @Override
+  public String toString() {
+    return "InMemoryStore[" + size() + (size() == 1 ? " state" : " states") + ", idle clients "
+        + (idleTimeoutMillis > 0 ? "end after " + Duration.ofMillis(idleTimeoutMillis) : "never end")
+        + "]";
   }
 
   private int end(ScopeTemplate.Placeholder kind, String id) {
