@@ -1,5 +1,7 @@
 package dev.reactserver.state.postgres;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.remote.spi.CompareAndSetResult;
@@ -55,6 +57,7 @@ import javax.sql.DataSource;
 public final class PostgresStore extends RemoteStore {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
@@ -514,30 +517,13 @@ public final class PostgresStore extends RemoteStore {
         || state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
   }
 
+  /** {@code texts} as a JSON array of strings, the form the load statement reads owner scopes in. */
   private static String jsonArray(List<String> texts) {
-    StringBuilder out = new StringBuilder("[");
-    for (String text : texts) {
-      if (out.length() > 1) {
-        out.append(',');
-      }
-      out.append('"');
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          default -> {
-            if (c < 0x20) {
-              out.append(String.format("\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
-      }
-      out.append('"');
+    try {
+      return JSON.writeValueAsString(texts);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a list of strings is always JSON", e);
     }
-    return out.append(']').toString();
   }
 
   private HikariDataSource pool(Builder builder) {

@@ -1,19 +1,14 @@
 package dev.reactserver.state.remote.spi;
 
-import dev.reactserver.state.remote.JsonCodecs;
-import dev.reactserver.state.runtime.StateCodecException;
-import dev.reactserver.state.runtime.StateConflictException;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.spi.ResolvedScopes;
 import dev.reactserver.state.runtime.spi.StateCodec;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
-import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -48,40 +39,29 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final Comparator<StateId> BY_SCOPE_AND_KEY =
       Comparator.comparing(StateId::scope).thenComparing(StateId::key);
-  private static final int RECREATE_ATTEMPTS = 100;
-  /** Lost compare-and-sets after which an update asks the server to hold its state ({@link #updateExclusively}). */
-  private static final int EXCLUSIVE_AFTER_CONFLICTS = 3;
   /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
   private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
   /** Set while this thread runs the function of an update that holds its state on the server. */
   private static final ThreadLocal<Hold> HOLDING = new ThreadLocal<>();
 
-  private final JsonCodecs codecs;
   private final Duration commandTimeout;
   private final long idleMillis;
-  private final int updateAttempts;
-  private final boolean resetUndecodable;
+  private final RetryPolicy policy;
+  private final Declarations declarations;
   private final ClientTouches touches;
   private final ChangeDispatcher changes;
-  private final Lock[] updateLocks = new Lock[64];
-  /** Declarations this node has bound, by {@link StateDeclaration#describe()}: codecs for snapshots. */
-  private final ConcurrentHashMap<String, StateType<?>> declaredTypes = new ConcurrentHashMap<>();
 
   /**
    * @param settings the shared settings
    * @param name names the store's delivery thread
    */
   protected RemoteStore(RemoteStoreBuilder<?> settings, String name) {
-    this.codecs = settings.codecs;
     this.commandTimeout = settings.commandTimeout;
     this.idleMillis = settings.idleClientTimeout == null ? 0 : settings.idleClientTimeout.toMillis();
-    this.updateAttempts = settings.updateAttempts;
-    this.resetUndecodable = settings.resetUndecodable;
+    this.policy = new RetryPolicy(settings.updateAttempts);
+    this.declarations = new Declarations(this, settings.codecs, settings.resetUndecodable);
     this.touches = new ClientTouches(idleMillis);
-    this.changes = new ChangeDispatcher(name, this::codecFor, this::valueOrNull);
-    for (int i = 0; i < updateLocks.length; i++) {
-      updateLocks[i] = new ReentrantLock();
-    }
+    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull);
   }
 
   // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
@@ -244,11 +224,10 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   public <T> StateRef<T> prepareState(T initial, StateId id, StateDeclaration<T> declaration) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(declaration, "declaration");
-    StateType<T> type = declaration.type();
-    declaredTypes.putIfAbsent(declaration.describe(), type);
-    StateCodec<T> codec = codecs.forType(type);
-    return new RemoteStateRef<>(this, seed(id, encode(id, codec, initial), declaration.describe(),
-        type.boxedName()), declaration, codec, initial);
+    StateCodec<T> codec = declarations.register(declaration);
+    String encoded = Declarations.encode(id, codec, initial);
+    return new RemoteStateRef<>(this, seed(id, encoded, declaration.describe(), declaration.type().boxedName()),
+        declaration, codec, initial);
   }
 
   @Override
@@ -265,7 +244,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     }
     List<StoredState> stored = load(seeds, touches.due(seeds), idleMillis);
     for (int i = 0; i < refs.size(); i++) {
-      check(refs.get(i), stored.get(i));
+      declarations.check(refs.get(i), stored.get(i));
     }
   }
 
@@ -361,14 +340,14 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   <T> T get(RemoteStateRef<T> ref) {
     String value = value(ref.id());
-    for (int attempt = 0; value == null && attempt < RECREATE_ATTEMPTS; attempt++) {
+    for (int attempt = 0; value == null && attempt < RetryPolicy.RECREATE_ATTEMPTS; attempt++) {
       value = load(ref).value(); // deleted: this handle creates it again
     }
-    return decode(ref, value);
+    return declarations.decode(ref, value);
   }
 
   <T> void set(RemoteStateRef<T> ref, T value) {
-    String encoded = encode(ref.id(), ref.codec, value);
+    String encoded = Declarations.encode(ref.id(), ref.codec, value);
     for (int attempt = 0; set(ref.id(), encoded) == null; attempt++) {
       recreate(ref, attempt);
     }
@@ -380,9 +359,9 @@ public abstract class RemoteStore implements Store, AutoCloseable {
       // An update inside an update's function: never wait on a lock, never hold the state.
       return updateOptimistically(ref, fn, false);
     }
-    // Threads of this node take turns on a state, so that only other nodes can make an attempt fail:
-    // optimistic attempts of many local threads would mostly collide with each other.
-    Lock lock = updateLocks[Math.floorMod(ref.id().hashCode(), updateLocks.length)];
+    // Threads of this node take turns (per stripe of states), so that mostly other nodes make an attempt
+    // fail: optimistic attempts of many local threads would mostly collide with each other.
+    Lock lock = policy.turnFor(ref.id());
     lock.lock();
     UPDATING.set(Boolean.TRUE);
     try {
@@ -396,29 +375,28 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn, boolean mayHoldState) {
     StoredState current = stateOrCreate(ref);
     for (int attempt = 1; ; attempt++) {
-      T next = fn.apply(decode(ref, current.value()));
-      CompareAndSetResult result = compareAndSet(ref.id(), current.version(), encode(ref.id(), ref.codec, next));
+      T next = fn.apply(declarations.decode(ref, current.value()));
+      CompareAndSetResult result =
+          compareAndSet(ref.id(), current.version(), Declarations.encode(ref.id(), ref.codec, next));
       if (result.written() != null) {
         return next;
       }
-      if (mayHoldState && attempt == EXCLUSIVE_AFTER_CONFLICTS && attempt < updateAttempts) {
+      if (mayHoldState && policy.holdsAfter(attempt)) {
         List<T> computed = new ArrayList<>(1); // the function's own result, as the optimistic path returns
         CompareAndSetResult held = updateExclusively(ref.id(), encoded -> {
           computed.clear();
-          computed.add(fn.apply(decode(ref, encoded)));
-          return encode(ref.id(), ref.codec, computed.get(0));
+          computed.add(fn.apply(declarations.decode(ref, encoded)));
+          return Declarations.encode(ref.id(), ref.codec, computed.get(0));
         });
         if (held.written() != null) {
           return computed.get(0);
         }
       }
-      if (attempt >= updateAttempts) {
-        throw new StateConflictException(ref.id(), attempt);
-      }
-      if (attempt <= 2 && result.found() != null) {
+      policy.checkAttempts(ref.id(), attempt);
+      if (RetryPolicy.retriesAtOnce(attempt) && result.found() != null) {
         current = result.found(); // fresh: retry at once, without another read
       } else {
-        backOff(attempt); // writers keep colliding: spread them out, then read what is there now
+        RetryPolicy.backOff(attempt); // writers keep colliding: spread them out, then read what is there now
         current = stateOrCreate(ref);
       }
     }
@@ -449,139 +427,29 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     return state;
   }
 
-  private StoredState load(RemoteStateRef<?> ref) {
+  StoredState load(RemoteStateRef<?> ref) {
     return load(List.of(ref.seed), touches.due(List.of(ref.seed)), idleMillis).get(0);
   }
 
   private void recreate(RemoteStateRef<?> ref, int attempt) {
-    if (attempt >= RECREATE_ATTEMPTS) {
-      throw new StateException("state " + ref.id() + " was deleted " + attempt + " times while this"
-          + " handle was writing it; giving up");
-    }
+    RetryPolicy.checkRecreate(ref.id(), attempt);
     load(ref);
-  }
-
-  private static void backOff(int attempt) {
-    if (attempt > 2) {
-      long maxNanos = 1_000L << Math.min(attempt, 11); // up to 2 ms, jittered so writers spread out
-      LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxNanos));
-    }
   }
 
   // ---- declarations and codecs ----
 
-  private void check(RemoteStateRef<?> ref, StoredState stored) {
-    StateSeed seed = ref.seed;
-    for (int attempt = 0; ; attempt++) {
-      if (seed.declaration().isEmpty()
-          || stored.type().equals(seed.type()) && !stored.declaration().isEmpty()) {
-        return;
-      }
-      boolean untyped = stored.declaration().isEmpty();
-      if (!untyped && !sameField(stored.declaration(), seed.declaration())) {
-        throw new StateTypeException(seed.id(), stored.declaration(), ref.declaration);
-      }
-      // Created without a declaration (recorded now, so that a conflicting one is named later), or this
-      // very field's type changed since: adopt the declaration if the value fits it.
-      String reset = null;
-      try {
-        ref.codec.decode(stored.value());
-      } catch (IllegalArgumentException e) {
-        if (untyped) {
-          throw new StateTypeException(seed.id(), "a value created without a declaration as "
-              + stored.type(), ref.declaration);
-        }
-        if (!resetUndecodable) {
-          throw new StateCodecException(seed.id(), stored.type(), seed.type(), e);
-        }
-        LOG.log(Level.WARNING, "state " + seed.id() + " was stored as " + stored.type() + " and is reset"
-            + " to its initial value as " + seed.type(), e);
-        reset = seed.initial();
-      }
-      if (redeclare(seed.id(), stored.version(), seed.declaration(), seed.type(), reset)) {
-        return;
-      }
-      if (attempt >= RECREATE_ATTEMPTS) {
-        throw new StateException("state " + seed.id() + " kept changing while it was declared again");
-      }
-      stored = load(ref);
-    }
-  }
-
-  private static boolean sameField(String existing, String declaration) {
-    int end = declaration.indexOf(" (");
-    return existing.startsWith(declaration.substring(0, end + 2));
-  }
-
-  private <T> T decode(RemoteStateRef<T> ref, String value) {
-    try {
-      return ref.codec.decode(value);
-    } catch (IllegalArgumentException e) {
-      StoredState stored = state(ref.id());
-      String storedType = stored == null ? "?" : stored.type();
-      if (!resetUndecodable || stored == null) {
-        throw new StateCodecException(ref.id(), storedType, ref.seed.type(), e);
-      }
-      LOG.log(Level.WARNING, "state " + ref.id() + " was stored as " + storedType + " and is reset to"
-          + " its initial value as " + ref.seed.type(), e);
-      redeclare(ref.id(), stored.version(), ref.seed.declaration(), ref.seed.type(), ref.seed.initial());
-      return ref.initial;
-    }
-  }
-
-  private static <T> String encode(StateId id, StateCodec<T> codec, T value) {
-    try {
-      return codec.encode(value);
-    } catch (IllegalArgumentException e) {
-      throw new StateException("state " + id + " cannot store its value: " + e.getMessage(), e);
-    }
-  }
-
   private <T> RemoteStateRef<T> untyped(T initial, StateId id) {
-    Class<?> type = untypedClass(initial);
+    Class<?> type = Declarations.untypedClass(initial);
     @SuppressWarnings("unchecked")
-    StateCodec<T> codec = (StateCodec<T>) codecs.forType(type);
-    return new RemoteStateRef<>(this, seed(id, encode(id, codec, initial), "", type.getName()), null, codec,
+    StateCodec<T> codec = (StateCodec<T>) declarations.forClass(type);
+    return new RemoteStateRef<>(this, seed(id, Declarations.encode(id, codec, initial), "", type.getName()),
+        null, codec,
         initial);
-  }
-
-  /**
-   * The class values of a state created without a declaration are read back as: the initial value's
-   * own class where JSON can create it, else what JSON reads naturally (lists, maps, numbers).
-   */
-  private static Class<?> untypedClass(Object initial) {
-    if (initial == null) {
-      return Object.class;
-    }
-    Class<?> type = initial.getClass();
-    if (type.isEnum() || type.getSuperclass() != null && type.getSuperclass().isEnum()) {
-      return ((Enum<?>) initial).getDeclaringClass();
-    }
-    if (type.getName().startsWith("java.") && !(initial instanceof String || initial instanceof Number
-        || initial instanceof Boolean || initial instanceof Character)) {
-      return Object.class;
-    }
-    return type;
-  }
-
-  private StateCodec<?> codecFor(String declaration, String type) {
-    StateType<?> declared = declaration.isEmpty() ? null : declaredTypes.get(declaration);
-    if (declared != null) {
-      return codecs.forType(declared);
-    }
-    if (!type.contains("<") && !type.contains("[")) {
-      try {
-        return codecs.forType(Class.forName(type, false, RemoteStore.class.getClassLoader()));
-      } catch (ClassNotFoundException | LinkageError e) {
-        // a type of another application version: read it as plain JSON below
-      }
-    }
-    return codecs.forType(Object.class);
   }
 
   private RemoteStateRef<?> snapshotRef(StoredState state) {
     @SuppressWarnings("unchecked")
-    StateCodec<Object> codec = (StateCodec<Object>) codecFor(state.declaration(), state.type());
+    StateCodec<Object> codec = (StateCodec<Object>) declarations.codecFor(state.declaration(), state.type());
     Object value;
     try {
       value = codec.decode(state.value());
