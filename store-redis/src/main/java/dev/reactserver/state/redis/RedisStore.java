@@ -148,10 +148,11 @@ public final class RedisStore extends RemoteStore {
     for (StateSeed seed : seeds) {
       addSeed(args, seed);
     }
-    List<Object> fields = run(Script.LOAD, ScriptOutputType.MULTI, args.toArray(String[]::new));
+    List<Object> reply = run(Script.LOAD, ScriptOutputType.MULTI, args.toArray(String[]::new));
+    List<ScriptReply> records = ScriptReply.records(reply);
     List<StoredState> states = new ArrayList<>(seeds.size());
     for (int i = 0; i < seeds.size(); i++) {
-      states.add(stored(seeds.get(i).id(), fields, i * 4));
+      states.add(records.get(i).state(seeds.get(i).id()));
     }
     return states;
   }
@@ -175,7 +176,7 @@ public final class RedisStore extends RemoteStore {
   protected Written set(StateId id, String value) {
     List<Object> result =
         writeUnlessHeld(Script.SET, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), value);
-    return result.isEmpty() ? null : new Written(text(result.get(0)), value, number(result.get(1)));
+    return result.isEmpty() ? null : written(ScriptReply.of(result), value);
   }
 
   @Override
@@ -185,10 +186,9 @@ public final class RedisStore extends RemoteStore {
     if (result.isEmpty()) {
       return CompareAndSetResult.lost(null);
     }
-    if (number(result.get(0)) == 0) {
-      return CompareAndSetResult.lost(stored(id, result, 1));
-    }
-    return CompareAndSetResult.wrote(new Written(text(result.get(1)), value, number(result.get(2))));
+    ScriptReply reply = ScriptReply.of(result);
+    return reply.isSet("wrote") ? CompareAndSetResult.wrote(written(reply, value))
+        : CompareAndSetResult.lost(reply.state(id));
   }
 
   @Override
@@ -198,10 +198,11 @@ public final class RedisStore extends RemoteStore {
     if (result.isEmpty()) {
       return null;
     }
-    if (result.size() == 1) {
+    ScriptReply reply = ScriptReply.of(result);
+    if (!reply.isSet("added")) {
       return new Written(null, null, -1);
     }
-    return new Written(text(result.get(1)), text(result.get(2)), number(result.get(3)));
+    return new Written(reply.text("old"), reply.text("new"), reply.number("version"));
   }
 
   @Override
@@ -209,12 +210,12 @@ public final class RedisStore extends RemoteStore {
     String token = holdTokenPrefix + holds.incrementAndGet();
     List<Object> held = run(Script.HOLD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token,
         Long.toString(holdMillis()));
-    if (held.size() < 2 || number(held.get(0)) != 1) {
+    if (held.isEmpty() || isHeldReply(held)) {
       return CompareAndSetResult.lost(null); // gone, or held by another update
     }
     String value;
     try {
-      value = applyWhileHolding(next, text(held.get(1)), null);
+      value = applyWhileHolding(next, ScriptReply.of(held).text("value"), null);
     } catch (RuntimeException | Error e) {
       try {
         run(Script.WRITE_HELD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token, "0", "");
@@ -226,7 +227,7 @@ public final class RedisStore extends RemoteStore {
     List<Object> written = run(Script.WRITE_HELD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token,
         value == null ? "0" : "1", value == null ? "" : value);
     return written.isEmpty() ? CompareAndSetResult.lost(null)
-        : CompareAndSetResult.wrote(new Written(text(written.get(1)), value, number(written.get(2))));
+        : CompareAndSetResult.wrote(written(ScriptReply.of(written), value));
   }
 
   @Override
@@ -235,7 +236,7 @@ public final class RedisStore extends RemoteStore {
     args.add(prefix);
     addSeed(args, seed);
     List<Object> result = writeUnlessHeld(Script.PUT, ScriptOutputType.MULTI, args.toArray(String[]::new));
-    return result.isEmpty() ? null : new Written(text(result.get(0)), seed.initial(), number(result.get(1)));
+    return result.isEmpty() ? null : written(ScriptReply.of(result), seed.initial());
   }
 
   @Override
@@ -259,9 +260,9 @@ public final class RedisStore extends RemoteStore {
   protected List<StoredState> list(String scope) {
     List<StoredState> states = new ArrayList<>();
     if (scope != null) {
-      List<Object> fields = run(Script.LIST, ScriptOutputType.MULTI, prefix, scope);
-      for (int i = 0; i < fields.size(); i += 5) {
-        states.add(stored(StateId.of(scope, text(fields.get(i))), fields, i + 1));
+      List<Object> reply = run(Script.LIST, ScriptOutputType.MULTI, prefix, scope);
+      for (ScriptReply record : ScriptReply.records(reply)) {
+        states.add(record.state(StateId.of(scope, record.text("key"))));
       }
       return states;
     }
@@ -348,17 +349,9 @@ public final class RedisStore extends RemoteStore {
     args.addAll(seed.owners());
   }
 
-  private static StoredState stored(StateId id, List<Object> fields, int at) {
-    return new StoredState(id, text(fields.get(at)), number(fields.get(at + 1)),
-        Objects.toString(fields.get(at + 2), ""), Objects.toString(fields.get(at + 3), ""));
-  }
-
-  private static String text(Object reply) {
-    return reply == null ? null : reply.toString();
-  }
-
-  private static long number(Object reply) {
-    return reply instanceof Long n ? n : Long.parseLong(reply.toString());
+  /** What a write script answered: {@code 'old'} and {@code 'version'}; {@code value} is what it wrote. */
+  private static Written written(ScriptReply reply, String value) {
+    return new Written(reply.text("old"), value, reply.number("version"));
   }
 
   private <T> T run(Script script, ScriptOutputType output, String... args) {

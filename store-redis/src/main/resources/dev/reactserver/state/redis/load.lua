@@ -1,5 +1,6 @@
 -- ARGV: prefix, idle millis, touch count, client owners to touch..., seed count, seeds...
--- Returns v, ver, c, t of every seed's state, creating the missing ones (creation is not a change).
+-- Returns, for every seed in order, its state as {'value', v, 'version', ver, 'declaration', c, 'type', t},
+-- creating the missing ones (creation is not a change).
 local idle = tonumber(ARGV[2])
 local i = 3
 local touches = tonumber(ARGV[i])
@@ -18,8 +19,6 @@ for _ = 1, count do
     create(seed, seed.initial)
     h = { seed.initial, '1', seed.decl, seed.type }
   end
-  for j = 1, 4 do
-    out[#out + 1] = h[j]
-  end
+  out[#out + 1] = { 'value', h[1], 'version', h[2], 'declaration', h[3], 'type', h[4] }
 end
 return out

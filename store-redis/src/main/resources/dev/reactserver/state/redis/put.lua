@@ -1,5 +1,6 @@
 -- ARGV: prefix, seed. Creates the state with the seed's initial value and returns {}, or sets an
--- existing state's value to it and returns {old value, version}; {-1} if an update holds it.
+-- existing state's value to it and returns {'old', old value, 'version', version}; {-1} if an update
+-- holds it.
 local seed = read_seed(2)
 local h = fields(seed.scope, seed.key)
 if not h[1] then
@@ -9,4 +10,4 @@ end
 if held(seed.scope, seed.key) then
   return { -1 }
 end
-return { h[1], write(seed.scope, seed.key, h, seed.initial) }
+return { 'old', h[1], 'version', write(seed.scope, seed.key, h, seed.initial) }
