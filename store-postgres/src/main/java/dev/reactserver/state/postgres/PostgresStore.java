@@ -374,7 +374,8 @@ public final class PostgresStore extends RemoteStore {
     try {
       deleteAndEnd("sweep expired client states", sql.deleteExpired, Set.of());
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "sweeping expired states failed; the next sweep tries again", e);
+      LOG.log(System.Logger.Level.WARNING, "ending idle clients of " + this + " failed; the next sweep"
+          + " tries again", e);
     }
   }
 

@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -54,7 +56,8 @@ import java.util.regex.Pattern;
  * {@code t} (the type); {@code <prefix>#scope:<scope>} and {@code <prefix>#owner:<owner scope>} are sets
  * that index scopes and the scopes of each client, user and component;
  * {@code <prefix>#hold:<scope>:<key>} names the update holding a state, if one does;
- * {@code <prefix>#changes} is the channel. Client states expire with Redis key expiry. Standalone Redis
+ * {@code <prefix>#changes} is the channel. Idle clients are ended by a sweep every node runs (listeners
+ * hear each deleted state), from the sorted set {@code <prefix>#clients} of their expiry times. Standalone Redis
  * (or one primary) only: the scripts build their keys, which Redis Cluster does not allow.
  *
  * <p>With Redis down, calls fail within the command timeout with a {@link StoreUnavailableException};
@@ -67,6 +70,9 @@ public final class RedisStore extends RemoteStore {
   private static final Long HELD = -1L;
   /** How many holds' time a write waits for a state that stays held before it gives up. */
   private static final int HOLDS_WAITED_FOR = 10;
+  /** How many idle clients one sweep script ends at most. */
+  private static final int SWEEP_BATCH = 500;
+  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
 
   private final RedisURI uri;
   private final RedisClient client;
@@ -78,6 +84,8 @@ public final class RedisStore extends RemoteStore {
   /** Names this store's holds apart from every other node's (see hold.lua). */
   private final String holdTokenPrefix = UUID.randomUUID() + ":";
   private final AtomicLong holds = new AtomicLong();
+  /** Ends idle clients on this node's schedule; null if clients never expire. */
+  private final ScheduledExecutorService sweeper;
 
   private RedisStore(Builder builder) {
     super(builder, "redis-" + builder.prefix);
@@ -112,6 +120,7 @@ public final class RedisStore extends RemoteStore {
         changes.sync().subscribe(channel);
         return channel;
       });
+      this.sweeper = startSweeper(idleClientTimeoutMillis());
     } catch (RuntimeException e) {
       if (ownsClient) {
         client.shutdown();
@@ -285,6 +294,37 @@ public final class RedisStore extends RemoteStore {
     return Math.toIntExact(deleted);
   }
 
+  /**
+   * Ends idle clients every quarter of the idle timeout (at least every 50 ms): every node sweeps, each
+   * sweep is one script, so the nodes never end a client twice, and listeners hear each deleted state.
+   */
+  private ScheduledExecutorService startSweeper(long idleMillis) {
+    if (idleMillis == 0) {
+      return null;
+    }
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "reactserver-state-sweeper-" + prefix);
+      thread.setDaemon(true);
+      return thread;
+    });
+    long every = Math.max(idleMillis / 4, 50);
+    executor.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    return executor;
+  }
+
+  /** Ends the clients whose idle time ran out, in batches of {@value #SWEEP_BATCH}. */
+  void sweep() {
+    try {
+      List<Object> ended;
+      do {
+        ended = run(Script.SWEEP, ScriptOutputType.MULTI, prefix, Integer.toString(SWEEP_BATCH));
+      } while (((Long) ended.get(0)) == SWEEP_BATCH);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "ending idle clients of " + this + " failed; the next sweep"
+          + " tries again", e);
+    }
+  }
+
   @Override
   protected void touch(String client, long idleMillis) {
     run(Script.TOUCH, ScriptOutputType.INTEGER, prefix, client, Long.toString(idleMillis));
@@ -299,6 +339,9 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected void closeServer() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
     try {
       changes.close();
       connection.close();

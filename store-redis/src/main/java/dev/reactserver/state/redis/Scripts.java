@@ -18,7 +18,7 @@ import java.util.HexFormat;
 final class Scripts {
 
   enum Script {
-    LOAD, SET, CAS, ADD, PUT, DELETE, DELETE_SCOPE, END_OWNER, TOUCH, LIST, REDECLARE, HOLD, WRITE_HELD;
+    LOAD, SET, CAS, ADD, PUT, DELETE, DELETE_SCOPE, END_OWNER, TOUCH, LIST, REDECLARE, HOLD, WRITE_HELD, SWEEP;
 
     final String text = read("prelude.lua") + "\n" + read(name().toLowerCase(java.util.Locale.ROOT) + ".lua");
     final String sha = sha1(text);

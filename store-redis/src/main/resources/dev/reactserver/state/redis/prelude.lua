@@ -5,6 +5,7 @@
 --   <prefix>#owner:<owner scope>            set of the scopes that substituted one client, user or component
 --   <prefix>#changes                        pub/sub channel of every write
 --   <prefix>#hold:<escaped scope>:<escaped key>  string: the token of an update holding the state (hold.lua)
+--   <prefix>#clients                        sorted set: client owner scopes by when they expire (ms)
 local P = ARGV[1]
 
 local function esc(text)
@@ -30,6 +31,17 @@ end
 
 local function owner_key(owner)
   return P .. '#owner:' .. owner
+end
+
+-- Clients that expire when idle: a sorted set of client owner scopes by the server time (ms) they expire
+-- at. Every node sweeps it (sweep.lua), so that listeners hear expired states like any deletion.
+local function clients_key()
+  return P .. '#clients'
+end
+
+local function now_millis()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
 local function publish(change)
@@ -60,26 +72,18 @@ local function create(seed, value)
     redis.call('SADD', owner_key(owner), seed.scope)
   end
   if seed.idle > 0 then
-    redis.call('PEXPIRE', k, seed.idle)
-    redis.call('PEXPIRE', sk, seed.idle)
+    local expires = now_millis() + seed.idle
     for _, owner in ipairs(seed.owners) do
       if is_client(owner) then
-        redis.call('PEXPIRE', owner_key(owner), seed.idle)
+        redis.call('ZADD', clients_key(), expires, owner)
       end
     end
   end
 end
 
+-- The client is still there: it expires idle millis from now (if it expires at all).
 local function touch(owner, idle)
-  local ok = owner_key(owner)
-  for _, scope in ipairs(redis.call('SMEMBERS', ok)) do
-    local sk = scope_key(scope)
-    for _, key in ipairs(redis.call('SMEMBERS', sk)) do
-      redis.call('PEXPIRE', state_key(scope, key), idle)
-    end
-    redis.call('PEXPIRE', sk, idle)
-  end
-  redis.call('PEXPIRE', ok, idle)
+  redis.call('ZADD', clients_key(), 'XX', now_millis() + idle, owner)
 end
 
 -- Writes value into an existing state whose fields are h = {v, ver, c, t}; returns the new version.
@@ -113,5 +117,17 @@ local function delete_scope(scope)
   end
   redis.call('DEL', sk)
   publish({ s = scope, e = true })
+  return count
+end
+
+-- Deletes every scope that substituted the owner scope, and forgets the owner; returns how many states.
+local function end_owner(owner)
+  local ok = owner_key(owner)
+  local count = 0
+  for _, scope in ipairs(redis.call('SMEMBERS', ok)) do
+    count = count + delete_scope(scope)
+  end
+  redis.call('DEL', ok)
+  redis.call('ZREM', clients_key(), owner)
   return count
 end

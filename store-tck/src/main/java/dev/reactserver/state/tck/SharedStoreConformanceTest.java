@@ -536,6 +536,30 @@ public abstract class SharedStoreConformanceTest {
   }
 
   @Test
+  void idleExpiryIsHeardByTheListenersOfEveryNodeAndTouchedClientsStay() throws InterruptedException {
+    Duration timeout = Duration.ofSeconds(1);
+    String namespace = freshNamespace();
+    Store nodeA = node(namespace, new Settings(timeout, false, 100));
+    Store nodeB = node(namespace, new Settings(timeout, false, 100));
+    StateRef<Integer> idleOnA = StateContext.of(nodeA).withClient("idle").bind(ITEMS, 1);
+    StateRef<Integer> busyOnA = StateContext.of(nodeA).withClient("busy").bind(ITEMS, 2);
+    idleOnA.set(5);
+    List<StateChange<Object>> heardOnB = new CopyOnWriteArrayList<>();
+    nodeB.subscribe(idleOnA.id().scope(), heardOnB::add);
+
+    long end = System.nanoTime() + timeout.multipliedBy(3).toNanos();
+    while (System.nanoTime() < end && heardOnB.stream().noneMatch(StateChange::deleted)) {
+      nodeA.touchClient("busy");
+      Thread.sleep(timeout.toMillis() / 10);
+    }
+    await(() -> heardOnB.stream().anyMatch(StateChange::deleted));
+
+    assertThat(heardOnB).contains(new StateChange<>(idleOnA.id(), 5, null, true));
+    assertThat(nodeB.hasState(idleOnA.id())).isFalse();
+    assertThat(nodeB.hasState(busyOnA.id())).isTrue();
+  }
+
+  @Test
   void duringAnOutageCallsFailFastAndAfterItEveryValueIsBack() {
     Store store = node(freshNamespace());
     StateContext ctx = StateContext.of(store).withClient("c1").withUser("ada").forComponent("cart#1");
