@@ -37,7 +37,8 @@ class PostgresLayoutTest {
         assertThat(row.getString(2)).isEqualTo("items");
         assertThat(row.getString(3)).isEqualTo("3");
         assertThat(row.getLong(4)).isEqualTo(1L);
-        assertThat(row.getString(5)).isEqualTo("shop.Cart.items (int)");
+        assertThat(row.getString(5))
+            .isEqualTo("{\"v\":1,\"component\":\"shop.Cart\",\"field\":\"items\",\"type\":\"int\"}");
         assertThat(row.getString(6)).isEqualTo("java.lang.Integer");
         assertThat((Object[]) row.getArray(7).getArray()).asList().containsExactly("$client(c1)");
         assertThat(row.getBoolean(8)).isTrue();

@@ -30,7 +30,9 @@ class RedisLayoutTest {
 
       Map<String, String> hash = raw.sync().hgetall(store.prefix() + ":cart.$client(c\\:1):it\\:ems");
 
-      assertThat(hash).containsExactly("v", "3", "ver", "1", "c", "shop.Cart.items (int)", "t", "java.lang.Integer");
+      assertThat(hash).containsExactly("v", "3", "ver", "1",
+          "c", "{\"v\":1,\"component\":\"shop.Cart\",\"field\":\"items\",\"type\":\"int\"}",
+          "t", "java.lang.Integer");
       assertThat(raw.sync().smembers(store.prefix() + "#scope:cart.$client(c:1)")).containsExactly("it:ems");
       assertThat(raw.sync().smembers(store.prefix() + "#owner:$client(c:1)")).containsExactly("cart.$client(c:1)");
       // The client expires by the sweep (listeners hear it), 30 minutes from now by the server's clock.

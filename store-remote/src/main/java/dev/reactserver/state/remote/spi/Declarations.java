@@ -24,7 +24,7 @@ final class Declarations {
   private final RemoteStore store;
   private final JsonCodecs codecs;
   private final boolean resetUndecodable;
-  /** Declarations this node has bound, by {@link StateDeclaration#describe()}: codecs for snapshots. */
+  /** Declarations this node has bound, by their stored form: codecs for snapshots and changes. */
   private final ConcurrentHashMap<String, StateType<?>> declaredTypes = new ConcurrentHashMap<>();
 
   Declarations(RemoteStore store, JsonCodecs codecs, boolean resetUndecodable) {
@@ -35,7 +35,7 @@ final class Declarations {
 
   /** The codec of values of {@code declaration}'s type, remembered for snapshots of such states. */
   <T> StateCodec<T> register(StateDeclaration<T> declaration) {
-    declaredTypes.putIfAbsent(declaration.describe(), declaration.type());
+    declaredTypes.putIfAbsent(StoredDeclaration.encode(declaration), declaration.type());
     return codecs.forType(declaration.type());
   }
 
@@ -53,7 +53,7 @@ final class Declarations {
       }
       boolean untyped = stored.declaration().isEmpty();
       if (!untyped && !sameField(stored.declaration(), seed.declaration())) {
-        throw new StateTypeException(seed.id(), stored.declaration(), ref.declaration);
+        throw new StateTypeException(seed.id(), StoredDeclaration.describe(stored.declaration()), ref.declaration);
       }
       // Created without a declaration (recorded now, so that a conflicting one is named later), or this
       // very field's type changed since: adopt the declaration if the value fits it.
@@ -82,9 +82,11 @@ final class Declarations {
     }
   }
 
+  /** Whether two stored declarations name the same field; one this version cannot read never does. */
   private static boolean sameField(String existing, String declaration) {
-    int end = declaration.indexOf(" (");
-    return existing.startsWith(declaration.substring(0, end + 2));
+    StoredDeclaration stored = StoredDeclaration.decode(existing);
+    StoredDeclaration bound = StoredDeclaration.decode(declaration);
+    return stored != null && bound != null && stored.sameField(bound);
   }
 
   <T> T decode(RemoteStateRef<T> ref, String value) {

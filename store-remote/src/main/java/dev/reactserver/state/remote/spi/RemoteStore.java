@@ -226,8 +226,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     Objects.requireNonNull(declaration, "declaration");
     StateCodec<T> codec = declarations.register(declaration);
     String encoded = Declarations.encode(id, codec, initial);
-    return new RemoteStateRef<>(this, seed(id, encoded, declaration.describe(), declaration.type().boxedName()),
-        declaration, codec, initial);
+    StateSeed seed = seed(id, encoded, StoredDeclaration.encode(declaration), declaration.type().boxedName());
+    return new RemoteStateRef<>(this, seed, declaration, codec, initial);
   }
 
   @Override
