@@ -14,6 +14,7 @@ import dev.reactserver.state.remote.spi.Written;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StoreUnavailableException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -58,6 +59,8 @@ public final class PostgresStore extends RemoteStore {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The most bytes the scope and key of a state may take together (see {@link #requireIndexable}). */
+  static final int MAX_ID_BYTES = 2_000;
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
@@ -130,6 +133,9 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected List<StoredState> load(List<StateSeed> seeds, List<String> touchClients, long idleMillis) {
+    for (StateSeed seed : seeds) {
+      requireIndexable(seed.id());
+    }
     int n = seeds.size();
     Integer[] ord = new Integer[n];
     String[] scopes = new String[n];
@@ -270,6 +276,7 @@ public final class PostgresStore extends RemoteStore {
   @Override
   protected Written createOrSet(StateSeed seed) {
     StateId id = seed.id();
+    requireIndexable(id);
     for (int attempt = 0; ; attempt++) {
       int inserted = update("create " + id, sql.insert, id.scope(), id.key(), seed.initial(), seed.declaration(),
           seed.type(), seed.owners().toArray(String[]::new), seed.idleMillis(), seed.idleMillis());
@@ -524,6 +531,21 @@ public final class PostgresStore extends RemoteStore {
       return JSON.writeValueAsString(texts);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a list of strings is always JSON", e);
+    }
+  }
+
+  /**
+   * Refuses, before anything is sent, a state whose scope and key PostgreSQL cannot index: a btree entry
+   * (the primary key, the owner scopes' index) holds about 2.7 kB, and a change message 8,000 bytes.
+   */
+  private static void requireIndexable(StateId id) {
+    int bytes = id.scope().getBytes(StandardCharsets.UTF_8).length + id.key().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_ID_BYTES) {
+      String shown = id.toString();
+      throw new StateException("state " + (shown.length() > 120 ? shown.substring(0, 120) + "…" : shown)
+          + " cannot be stored by PostgresStore: its scope and key take " + bytes + " bytes in UTF-8, more"
+          + " than the " + MAX_ID_BYTES + " it can index; use shorter client, user or component ids, or"
+          + " keys (the in-memory and Redis stores take any length)");
     }
   }
 

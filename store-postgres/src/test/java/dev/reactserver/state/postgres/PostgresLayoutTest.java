@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The documented table, read back with plain SQL. */
@@ -85,5 +87,26 @@ class PostgresLayoutTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PostgresStore.builder(TestPostgres.pool()).schema("Shop; DROP"));
     assertThat(e).hasMessageThat().contains("'Shop; DROP'");
+  }
+
+  @Test
+  void anIdTooLongToIndexIsRefusedNamingTheStateBeforeAnythingIsSent() {
+    try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(TestPostgres.freshSchema()).build()) {
+      Random random = new Random(7);
+      String longClient = random.ints(10_000, 'a', 'z' + 1)
+          .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+      String longestClient = longClient.substring(0, PostgresStore.MAX_ID_BYTES - 40);
+
+      StateException e = assertThrows(StateException.class,
+          () -> StateContext.of(store).withClient(longClient).bind(ITEMS, 3));
+      StateRef<Integer> fits = StateContext.of(store).withClient(longestClient).bind(ITEMS, 3);
+      StateValues.addInt(fits, 1);
+
+      assertThat(e).hasMessageThat().contains("cannot be stored by PostgresStore");
+      assertThat(e).hasMessageThat().contains("state cart.$client(" + longClient.substring(0, 10));
+      assertThat(e.getMessage().length()).isLessThan(500);
+      assertThat(fits.get()).isEqualTo(4);
+      assertThat(store.states()).hasSize(1);
+    }
   }
 }
