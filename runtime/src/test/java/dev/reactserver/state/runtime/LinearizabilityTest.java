@@ -4,7 +4,6 @@ import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -45,7 +44,8 @@ public class LinearizabilityTest {
   private final StateRef<Long> b = store.getState(0L, IDS.get(1));
   private final StateRef<Long> c = store.getState(EDGE, IDS.get(2), C);
   /** The listener subscribed to each state, and last to the scope; null where none is. */
-  private final AtomicReferenceArray<Subscription> listeners = new AtomicReferenceArray<>(IDS.size() + 1);
+  private final Subscription[] listeners = new Subscription[IDS.size() + 1];
+  private final Object[] slotLocks = {new Object(), new Object(), new Object(), new Object()};
 
   @Operation
   public long get(@Param(name = "key") int key) {
@@ -123,14 +123,17 @@ public class LinearizabilityTest {
     toggleListener(IDS.size(), () -> store.subscribe(SCOPE, change -> {}));
   }
 
+  /**
+   * One step, as the sequential run sees it: two threads toggling one slot at once must not both
+   * subscribe (a subscription through a handle whose state was deleted creates the state again, which
+   * the sequential run, where the second toggle closes the first one's subscription, never does).
+   */
   private void toggleListener(int slot, Supplier<Subscription> subscribe) {
-    Subscription current = listeners.getAndSet(slot, null);
-    if (current != null) {
-      current.close();
-    } else {
-      Subscription subscription = subscribe.get();
-      if (!listeners.compareAndSet(slot, null, subscription)) {
-        subscription.close();
+    synchronized (slotLocks[slot]) {
+      Subscription current = listeners[slot];
+      listeners[slot] = current == null ? subscribe.get() : null;
+      if (current != null) {
+        current.close();
       }
     }
   }
