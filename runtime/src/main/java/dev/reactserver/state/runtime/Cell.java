@@ -158,8 +158,8 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
       }
       // The state is gone: if it still is, it comes back holding fn applied to this handle's initial
       // value (not that of a cell another handle created meanwhile, which may differ).
-      T recreated = checkValue(fn.apply(initial));
-      cell = recreateWith(recreated);
+      T recreated = fn.apply(initial);
+      cell = recreateWith(recreated); // which refuses what the cell cannot hold
       if (cell == null) {
         return recreated;
       }
