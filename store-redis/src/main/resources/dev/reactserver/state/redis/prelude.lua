@@ -8,6 +8,12 @@
 --   <prefix>#clients                        sorted set: client owner scopes by when they expire (ms)
 local P = ARGV[1]
 
+-- Scripts read the server's clock (TIME) for idle expiry, then write: replicate their effects, which is
+-- the default from Redis 5 on and has to be asked for before.
+if redis.replicate_commands then
+  redis.replicate_commands()
+end
+
 local function esc(text)
   return (string.gsub(text, '[\\:]', '\\%0'))
 end
