@@ -141,9 +141,10 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
     while (cell.write(old -> newValue, true) == DELETED) {
       cell = recreateWith(newValue);
       if (cell == null) {
-        return;
+        break;
       }
     }
+    written();
   }
 
   @Override
@@ -154,6 +155,7 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
     while (true) {
       Object next = cell.write(fn, true);
       if (next != DELETED) {
+        written();
         return (T) next;
       }
       // The state is gone: if it still is, it comes back holding fn applied to this handle's initial
@@ -161,9 +163,15 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
       T recreated = fn.apply(initial);
       cell = recreateWith(recreated); // which refuses what the cell cannot hold
       if (cell == null) {
+        written();
         return recreated;
       }
     }
+  }
+
+  /** Tells the store's metrics of a write. */
+  final void written() {
+    scope.metrics.stateWritten(scope.scopeKind);
   }
 
   /** Returns {@code value} if the cell can hold it (primitive cells refuse {@code null}). */

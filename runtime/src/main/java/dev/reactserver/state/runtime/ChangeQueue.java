@@ -18,11 +18,13 @@ final class ChangeQueue {
   private record Pending(StateChange<?> change, Registration[] targets) {}
 
   private final Executor executor;
+  private final StoreMetrics metrics;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>(4);
   private boolean delivering;
 
-  ChangeQueue(Executor executor) {
+  ChangeQueue(Executor executor, StoreMetrics metrics) {
     this.executor = executor;
+    this.metrics = metrics;
   }
 
   /** Queues a change; writers call it while holding the state's lock, so that queue order is write order. */
@@ -64,7 +66,9 @@ final class ChangeQueue {
         }
       }
       for (Registration target : next.targets) {
-        target.tell(next.change);
+        if (!target.tell(next.change)) {
+          metrics.listenerFailed();
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -50,6 +51,8 @@ public final class InMemoryStore implements Store {
 
   private final ConcurrentHashMap<String, Scope> scopes = new ConcurrentHashMap<>();
   private final AtomicLong stateCount = new AtomicLong();
+  private final LongAdder[] statesByKind = new LongAdder[ScopeKind.values().length];
+  final StoreMetrics metrics;
   /**
    * Changes waiting for listeners, striped by state id: every change of one id, whichever cell or scope
    * object held it, goes through one queue, so a deletion and the writes that recreate the state are
@@ -72,9 +75,13 @@ public final class InMemoryStore implements Store {
     this.sweepIntervalMillis = Math.max(1, idleTimeoutMillis / 4);
     this.listenerExecutor = options.listenerExecutor().orElse(null);
     this.maxStates = options.maxStates();
+    this.metrics = options.metrics();
+    for (int i = 0; i < statesByKind.length; i++) {
+      statesByKind[i] = new LongAdder();
+    }
     this.changeQueues = new ChangeQueue[CHANGE_QUEUES];
     for (int i = 0; i < CHANGE_QUEUES; i++) {
-      changeQueues[i] = new ChangeQueue(listenerExecutor);
+      changeQueues[i] = new ChangeQueue(listenerExecutor, metrics);
     }
     this.nextSweepMillis = idleTimeoutMillis > 0 ? clock.millis() + sweepIntervalMillis : Long.MAX_VALUE;
   }
@@ -125,6 +132,7 @@ public final class InMemoryStore implements Store {
       cell.detach();
       scope.remove(cell);
       stateCount.decrementAndGet();
+      statesByKind[scope.scopeKind.ordinal()].decrement();
       if (scope.isUnused()) {
         close(scope);
       }
@@ -226,6 +234,11 @@ public final class InMemoryStore implements Store {
   }
 
   /** For logs and the example's output: {@code InMemoryStore[3 states, idle clients end after PT30M]}. */
+  /** How many states the scopes of {@code kind} hold (for metrics; exact when no write is under way). */
+  public long size(ScopeKind kind) {
+    return statesByKind[kind.ordinal()].sum();
+  }
+
   @Override
   public String toString() {
     return "InMemoryStore[" + size() + (size() == 1 ? " state" : " states") + ", idle clients "
@@ -261,6 +274,7 @@ public final class InMemoryStore implements Store {
       }
       scope.clear();
       stateCount.addAndGet(-detached.size());
+      statesByKind[scope.scopeKind.ordinal()].add(-detached.size());
       scopeListeners = scope.listeners;
       scope.listeners = Registration.NONE;
       dependents = withDependents ? scope.dependents : Scope.NONE;
@@ -303,6 +317,7 @@ public final class InMemoryStore implements Store {
     while (true) {
       Scope scope = scope(id.scope());
       Cell<?> cell;
+      boolean overwritten = false;
       synchronized (scope) {
         if (scope.closed) {
           continue; // deleted concurrently: start over with a fresh scope
@@ -313,8 +328,12 @@ public final class InMemoryStore implements Store {
           existing.checkDeclaration(declaration); // live: deletions hold the scope's lock
           if (overwrite) {
             existing.overwrite(initial); // a constant function: no user code under the lock
+            overwritten = true;
           }
         }
+      }
+      if (overwritten) {
+        cell.written();
       }
       cell.deliver();
       seen(scope); // outside the scope's lock: it may end idle clients
@@ -385,6 +404,7 @@ public final class InMemoryStore implements Store {
   private Cell<?> create(Scope scope, String key, Object initial, Object value, boolean written,
       StateDeclaration<?> declaration) {
     reserveState(scope.name, key);
+    statesByKind[scope.scopeKind.ordinal()].increment();
     Registration[] listeners = scope.listeners;
     Cell<?> cell = Cell.create(scope, key, initial, value, declaration, listeners.length > 0);
     if (written) {

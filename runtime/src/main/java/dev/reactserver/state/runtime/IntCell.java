@@ -66,6 +66,7 @@ final class IntCell extends WordCell<Integer> {
       }
       int next = value(current) + delta;
       if (WORD.compareAndSet(this, current, with(current, next))) {
+        written();
         return next;
       }
     }

@@ -102,6 +102,7 @@ final class LongCell extends WordCell<Long> {
         return update(v -> v + delta); // observed, large, deleted or leaving 62 bits: the general path
       }
       if (WORD.compareAndSet(this, current, next & LOW_BITS)) {
+        written();
         return next;
       }
     }

@@ -84,6 +84,7 @@ final class ObjectCell<T> extends Cell<T> {
       }
       int next = number + delta;
       if (VALUE.compareAndSet(this, current, (Integer) next)) {
+        written();
         return next;
       }
     }
@@ -100,6 +101,7 @@ final class ObjectCell<T> extends Cell<T> {
       }
       long next = number + delta;
       if (VALUE.compareAndSet(this, current, (Long) next)) {
+        written();
         return next;
       }
     }
@@ -116,6 +118,7 @@ final class ObjectCell<T> extends Cell<T> {
       }
       double next = number + delta;
       if (VALUE.compareAndSet(this, current, (Double) next)) {
+        written();
         return next;
       }
     }

@@ -19,18 +19,23 @@ final class Registration implements Subscription {
     this.unsubscribe = unsubscribe;
   }
 
-  /** Tells the listener, unless closed; a listener that throws is logged, never rethrown. */
+  /**
+   * Tells the listener, unless closed; a listener that throws is logged, never rethrown. Returns false
+   * if it threw.
+   */
   @SuppressWarnings("unchecked")
-  void tell(StateChange<?> change) {
+  boolean tell(StateChange<?> change) {
     StateListener<Object> current = listener;
     if (current == null) {
-      return;
+      return true;
     }
     try {
       current.onChange((StateChange<Object>) change);
+      return true;
     } catch (RuntimeException | LinkageError | AssertionError e) {
       LOG.log(Level.WARNING, "a listener of state " + change.id() + " threw; the write stands and"
           + " the other listeners are told", e);
+      return false;
     }
   }
 

@@ -4,6 +4,7 @@ import dev.reactserver.state.runtime.internal.MissingUserStateRef;
 import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Who is asking: the store, and the client, user and component instance that scopes are resolved for.
@@ -75,6 +76,21 @@ public final class StateContext {
     return new StateContext(store, clientId, clientScope, userId, userScope,
         ScopeTemplate.requireId(componentKey, "component key"),
         ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, componentKey));
+  }
+
+  /** The connecting client's id; empty for the server pseudo-client ({@link #of(Store)}). */
+  public Optional<String> clientId() {
+    return Optional.ofNullable(clientId);
+  }
+
+  /** The signed-in user's id; empty for a visitor who has not signed in. */
+  public Optional<String> userId() {
+    return Optional.ofNullable(userId);
+  }
+
+  /** The component instance's key; empty if none was given ({@link #forComponent(String)}). */
+  public Optional<String> componentKey() {
+    return Optional.ofNullable(componentKey);
   }
 
   /** The store this context reads and writes. */

@@ -29,12 +29,14 @@ public final class StoreOptions {
   private final Clock clock;
   private final Executor listenerExecutor;
   private final long maxStates;
+  private final StoreMetrics metrics;
 
   private StoreOptions(Builder builder) {
     this.idleClientTimeout = builder.idleClientTimeout;
     this.clock = builder.clock;
     this.listenerExecutor = builder.listenerExecutor;
     this.maxStates = builder.maxStates;
+    this.metrics = builder.metrics;
   }
 
   /**
@@ -70,6 +72,11 @@ public final class StoreOptions {
     return maxStates;
   }
 
+  /** What the store tells of its work ({@link StoreMetrics#NONE}: nothing). */
+  public StoreMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public String toString() {
     return "StoreOptions[idleClientTimeout=" + (idleClientTimeout == null ? "never" : idleClientTimeout)
@@ -85,6 +92,7 @@ public final class StoreOptions {
     private Clock clock = Clock.systemUTC();
     private Executor listenerExecutor;
     private long maxStates = Long.MAX_VALUE;
+    private StoreMetrics metrics = StoreMetrics.NONE;
 
     private Builder() {}
 
@@ -142,6 +150,12 @@ public final class StoreOptions {
         throw new IllegalArgumentException("maxStates must be positive, but was " + maxStates);
       }
       this.maxStates = maxStates;
+      return this;
+    }
+
+    /** Tells {@code metrics} of writes and listener failures; {@link StoreMetrics#NONE} by default. */
+    public Builder metrics(StoreMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 

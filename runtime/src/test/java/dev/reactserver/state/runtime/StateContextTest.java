@@ -30,6 +30,17 @@ class StateContextTest {
   }
 
   @Test
+  void tellsItsIds() {
+    StateContext ctx = base.withClient("c-42").withUser("u-7").forComponent("cart#1");
+    assertThat(ctx.clientId()).hasValue("c-42");
+    assertThat(ctx.userId()).hasValue("u-7");
+    assertThat(ctx.componentKey()).hasValue("cart#1");
+    assertThat(base.clientId()).isEmpty();
+    assertThat(base.userId()).isEmpty();
+    assertThat(base.componentKey()).isEmpty();
+  }
+
+  @Test
   void substitutesEveryOccurrenceInCompositeScopes() {
     StateContext ctx = base.withClient("c").withUser("u");
     assertThat(ctx.resolveScope("cart.$client")).isEqualTo("cart.$client(c)");

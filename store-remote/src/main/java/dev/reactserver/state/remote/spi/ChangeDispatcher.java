@@ -3,6 +3,7 @@ package dev.reactserver.state.remote.spi;
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
+import dev.reactserver.state.runtime.StoreMetrics;
 import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.spi.StateCodec;
 import java.lang.System.Logger.Level;
@@ -28,15 +29,18 @@ final class ChangeDispatcher implements AutoCloseable {
   private final ExecutorService delivery;
   private final BiFunction<String, String, StateCodec<?>> scopeCodecs;
   private final Function<StateId, String> reader;
+  private final StoreMetrics metrics;
 
   /**
    * @param scopeCodecs the codec for a declaration and type name, for scope listeners
    * @param reader reads a state's encoded value when a message omitted it
+   * @param metrics told of listeners that throw
    */
   ChangeDispatcher(String name, BiFunction<String, String, StateCodec<?>> scopeCodecs,
-      Function<StateId, String> reader) {
+      Function<StateId, String> reader, StoreMetrics metrics) {
     this.scopeCodecs = scopeCodecs;
     this.reader = reader;
+    this.metrics = metrics;
     this.delivery = Executors.newSingleThreadExecutor(task -> {
       Thread thread = new Thread(task, "reactserver-state-changes-" + name);
       thread.setDaemon(true);
@@ -101,7 +105,7 @@ final class ChangeDispatcher implements AutoCloseable {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void tell(Listening listening, StateCodec<?> codec, ChangeMessage change, String oldValue,
+  private void tell(Listening listening, StateCodec<?> codec, ChangeMessage change, String oldValue,
       String newValue) {
     if (!listening.active.get()) {
       return;
@@ -119,6 +123,7 @@ final class ChangeDispatcher implements AutoCloseable {
       ((StateListener) listening.listener).onChange(told);
     } catch (RuntimeException | Error e) {
       LOG.log(Level.WARNING, "a listener of state " + change.id() + " threw; other listeners are told", e);
+      metrics.listenerFailed();
     }
   }
 

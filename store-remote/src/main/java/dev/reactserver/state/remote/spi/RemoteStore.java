@@ -1,10 +1,12 @@
 package dev.reactserver.state.remote.spi;
 
+import dev.reactserver.state.runtime.ScopeKind;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Store;
+import dev.reactserver.state.runtime.StoreMetrics;
 import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.spi.ResolvedScopes;
 import dev.reactserver.state.runtime.spi.StateCodec;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,6 +53,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private final Declarations declarations;
   private final ClientTouches touches;
   private final ChangeDispatcher changes;
+  private final StoreMetrics metrics;
 
   /**
    * @param settings the shared settings
@@ -61,7 +65,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     this.policy = new RetryPolicy(settings.updateAttempts);
     this.declarations = new Declarations(this, settings.codecs, settings.resetUndecodable);
     this.touches = new ClientTouches(idleMillis);
-    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull);
+    this.metrics = settings.metrics;
+    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull, metrics);
   }
 
   // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
@@ -242,7 +247,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
       refs.add(remote);
       seeds.add(remote.seed);
     }
-    List<StoredState> stored = load(seeds, touches.due(seeds), idleMillis);
+    List<StoredState> stored = timed("bind", () -> load(seeds, touches.due(seeds), idleMillis));
     for (int i = 0; i < refs.size(); i++) {
       declarations.check(refs.get(i), stored.get(i));
     }
@@ -252,24 +257,27 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   public <T> StateRef<T> createState(T initial, StateId id) {
     Objects.requireNonNull(id, "id");
     RemoteStateRef<T> ref = untyped(initial, id);
-    createOrSet(ref.seed);
+    timed("create", () -> createOrSet(ref.seed));
+    metrics.stateWritten(ScopeKind.of(id.scope()));
     return ref;
   }
 
   @Override
   public boolean hasState(StateId id) {
-    return exists(Objects.requireNonNull(id, "id"));
+    Objects.requireNonNull(id, "id");
+    return timed("exists", () -> exists(id));
   }
 
   @Override
   public boolean deleteState(StateId id) {
-    return delete(Objects.requireNonNull(id, "id"));
+    Objects.requireNonNull(id, "id");
+    return timed("delete", () -> delete(id));
   }
 
   @Override
   public Map<String, StateRef<?>> statesIn(String scope) {
     Objects.requireNonNull(scope, "scope");
-    List<StoredState> stored = new ArrayList<>(list(scope));
+    List<StoredState> stored = new ArrayList<>(timed("list", () -> list(scope)));
     stored.sort(Comparator.comparing(s -> s.id().key()));
     Map<String, StateRef<?>> states = new LinkedHashMap<>();
     for (StoredState state : stored) {
@@ -280,7 +288,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   @Override
   public Map<StateId, StateRef<?>> states() {
-    List<StoredState> stored = new ArrayList<>(list(null));
+    List<StoredState> stored = new ArrayList<>(timed("list", () -> list(null)));
     stored.sort(Comparator.comparing(StoredState::id, BY_SCOPE_AND_KEY));
     Map<StateId, StateRef<?>> states = new LinkedHashMap<>();
     for (StoredState state : stored) {
@@ -291,7 +299,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   @Override
   public int deleteScope(String scope) {
-    return deleteStatesIn(Objects.requireNonNull(scope, "scope"));
+    Objects.requireNonNull(scope, "scope");
+    return timed("delete-scope", () -> deleteStatesIn(scope));
   }
 
   @Override
@@ -305,24 +314,29 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   public int endClient(String clientId) {
     String owner = ResolvedScopes.client(clientId);
     touches.forget(owner);
-    return endOwner(owner);
+    return timed("end", () -> endOwner(owner));
   }
 
   @Override
   public int endUser(String userId) {
-    return endOwner(ResolvedScopes.user(userId));
+    String owner = ResolvedScopes.user(userId);
+    return timed("end", () -> endOwner(owner));
   }
 
   @Override
   public int endComponent(String componentKey) {
-    return endOwner(ResolvedScopes.component(componentKey));
+    String owner = ResolvedScopes.component(componentKey);
+    return timed("end", () -> endOwner(owner));
   }
 
   @Override
   public void touchClient(String clientId) {
     String owner = ResolvedScopes.client(clientId);
     if (idleMillis > 0 && touches.due(owner)) {
-      touch(owner, idleMillis);
+      timed("touch", () -> {
+        touch(owner, idleMillis);
+        return null;
+      });
     }
   }
 
@@ -339,22 +353,35 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   // ---- handles ----
 
   <T> T get(RemoteStateRef<T> ref) {
-    String value = value(ref.id());
-    for (int attempt = 0; value == null && attempt < RetryPolicy.RECREATE_ATTEMPTS; attempt++) {
-      value = load(ref).value(); // deleted: this handle creates it again
-    }
+    String value = timed("get", () -> {
+      String stored = value(ref.id());
+      for (int attempt = 0; stored == null && attempt < RetryPolicy.RECREATE_ATTEMPTS; attempt++) {
+        stored = load(ref).value(); // deleted: this handle creates it again
+      }
+      return stored;
+    });
     return declarations.decode(ref, value);
   }
 
   <T> void set(RemoteStateRef<T> ref, T value) {
     String encoded = Declarations.encode(ref.id(), ref.codec, value);
-    for (int attempt = 0; set(ref.id(), encoded) == null; attempt++) {
-      recreate(ref, attempt);
-    }
+    timed("set", () -> {
+      for (int attempt = 0; set(ref.id(), encoded) == null; attempt++) {
+        recreate(ref, attempt);
+      }
+      return null;
+    });
+    metrics.stateWritten(ScopeKind.of(ref.id().scope()));
   }
 
   <T> T update(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
+    T next = timed("update", () -> updateInTurn(ref, fn));
+    metrics.stateWritten(ScopeKind.of(ref.id().scope()));
+    return next;
+  }
+
+  private <T> T updateInTurn(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     if (UPDATING.get() != null) {
       // An update inside an update's function: never wait on a lock, never hold the state.
       return updateOptimistically(ref, fn, false);
@@ -393,6 +420,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
         }
       }
       policy.checkAttempts(ref.id(), attempt);
+      metrics.updateRetried();
       if (RetryPolicy.retriesAtOnce(attempt) && result.found() != null) {
         current = result.found(); // fresh: retry at once, without another read
       } else {
@@ -404,12 +432,34 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   /** The new encoded value, or null if the server could not add (see {@link #add}). */
   String add(RemoteStateRef<?> ref, NumberKind kind, String delta) {
-    for (int attempt = 0; ; attempt++) {
-      Written written = add(ref.id(), kind, delta);
-      if (written != null) {
-        return written.newValue();
+    String sum = timed("increment", () -> {
+      for (int attempt = 0; ; attempt++) {
+        Written written = add(ref.id(), kind, delta);
+        if (written != null) {
+          return written.newValue();
+        }
+        recreate(ref, attempt);
       }
-      recreate(ref, attempt);
+    });
+    if (sum != null) {
+      metrics.stateWritten(ScopeKind.of(ref.id().scope()));
+    }
+    return sum;
+  }
+
+  /** Runs one call of the store's API, timed for {@link StoreMetrics#serverCall} if metrics are on. */
+  private <T> T timed(String operation, Supplier<T> call) {
+    if (metrics == StoreMetrics.NONE) {
+      return call.get();
+    }
+    long start = System.nanoTime();
+    boolean failed = true;
+    try {
+      T result = call.get();
+      failed = false;
+      return result;
+    } finally {
+      metrics.serverCall(operation, System.nanoTime() - start, failed);
     }
   }
 

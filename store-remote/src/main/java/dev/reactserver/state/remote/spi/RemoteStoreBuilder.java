@@ -1,6 +1,7 @@
 package dev.reactserver.state.remote.spi;
 
 import dev.reactserver.state.remote.JsonCodecs;
+import dev.reactserver.state.runtime.StoreMetrics;
 import dev.reactserver.state.runtime.StoreOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +21,7 @@ public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
   JsonCodecs codecs = JsonCodecs.strict();
   int updateAttempts = DEFAULT_UPDATE_ATTEMPTS;
   boolean resetUndecodable;
+  StoreMetrics metrics = StoreMetrics.NONE;
 
   protected RemoteStoreBuilder() {}
 
@@ -50,6 +52,15 @@ public abstract class RemoteStoreBuilder<B extends RemoteStoreBuilder<B>> {
       throw new IllegalArgumentException("command timeout must be positive, but was " + timeout);
     }
     this.commandTimeout = timeout;
+    return self();
+  }
+
+  /**
+   * Tells {@code metrics} of every call to the server (timed, by operation), writes, update retries
+   * and listener failures; {@link StoreMetrics#NONE} by default.
+   */
+  public B metrics(StoreMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     return self();
   }
 
