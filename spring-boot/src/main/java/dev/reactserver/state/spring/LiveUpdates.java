@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -42,6 +43,7 @@ public final class LiveUpdates implements AutoCloseable {
   private final Duration endClientAfter;
   private final ExecutorService senders;
   private final ScheduledThreadPoolExecutor timers;
+  private final Supplier<SseEmitter> emitters;
   private final Set<LiveStream> streams = ConcurrentHashMap.newKeySet();
   private final Map<String, ClientStreams> clients = new ConcurrentHashMap<>();
 
@@ -50,6 +52,11 @@ public final class LiveUpdates implements AutoCloseable {
    * {@code endClientAfter} after their last stream ({@link Duration#ZERO}: never).
    */
   public LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter) {
+    this(store, heartbeat, endClientAfter, () -> new SseEmitter(0L)); // no timeout: heartbeats find dead streams
+  }
+
+  LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter, Supplier<SseEmitter> emitters) {
+    this.emitters = emitters;
     this.store = Objects.requireNonNull(store, "store");
     this.heartbeat = requirePositive(heartbeat, "heartbeat");
     this.endClientAfter = Objects.requireNonNull(endClientAfter, "endClientAfter");
@@ -73,7 +80,7 @@ public final class LiveUpdates implements AutoCloseable {
   public LiveStream open(StateContext context) {
     String clientId = context.clientId().orElseThrow(() -> new IllegalArgumentException(
         "a live stream needs a StateContext with a client (the request's context has one)"));
-    LiveStream stream = new LiveStream(this, clientId, new SseEmitter(0L), senders);
+    LiveStream stream = new LiveStream(this, clientId, emitters.get(), senders);
     clients.compute(clientId, (id, client) -> {
       ClientStreams streamsOfClient = client == null ? new ClientStreams() : client;
       streamsOfClient.open++;

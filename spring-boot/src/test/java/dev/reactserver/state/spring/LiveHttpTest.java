@@ -1,0 +1,92 @@
+package dev.reactserver.state.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Live updates through a real server (Tomcat on a free port) and raw HTTP: the browser's view of the
+ * stream, a change written by another client, and a connection that closes.
+ */
+@SpringBootTest(classes = ShopApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"reactserver.state.live.heartbeat=100ms", "reactserver.state.live.end-client-after=300ms"})
+class LiveHttpTest {
+
+  @LocalServerPort int port;
+  @Autowired LiveUpdates live;
+  @Autowired Store store;
+  @Autowired ClientIds ids;
+
+  @Test
+  void aBrowserHearsAnotherClientsChangeAndItsClientEndsAfterItLeaves() throws Exception {
+    String cookie = ids.issue();
+    String clientId = ids.idOf(cookie);
+    try (Socket browser = new Socket("localhost", port)) {
+      OutputStream out = browser.getOutputStream();
+      out.write(("GET /live HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nCookie: reactserver-client="
+          + cookie + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      StringBuilder received = new StringBuilder();
+      InputStream in = browser.getInputStream();
+      readUntil(in, received, "visits 0");
+      assertThat(received.toString()).contains("HTTP/1.1 200").contains("text/event-stream")
+          .contains("event:items\ndata:<b>items</b>\ndata:0\n\n"); // a multi-line render is one event
+
+      HttpResponse<String> visit = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://localhost:" + port + "/visits")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(visit.body()).isEqualTo("1");
+      readUntil(in, received, "event:visits\ndata:visits 1");
+      readUntil(in, received, ":heartbeat");
+      assertThat(live.openStreams()).isEqualTo(1);
+      assertThat(live.subscriptions()).isEqualTo(2);
+    }
+    await(() -> live.openStreams() == 0); // found by the next heartbeat
+    assertThat(live.subscriptions()).isZero();
+    StateId items = StateId.of(StateContext.of(store).withClient(clientId).resolveScope("$client"), "items");
+    await(() -> !store.hasState(items)); // ended after the grace
+    assertThat(live.clients()).isZero();
+  }
+
+  private static void readUntil(InputStream in, StringBuilder received, String expected) throws IOException {
+    byte[] buffer = new byte[4096];
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!received.toString().replace("\r\n", "\n").contains(expected)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + expected + "' within 10 s; received: " + received);
+      }
+      int n = in.read(buffer);
+      if (n < 0) {
+        throw new AssertionError("the stream ended; received: " + received);
+      }
+      received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s");
+      }
+      Thread.sleep(10);
+    }
+  }
+}
