@@ -53,6 +53,8 @@ public final class InMemoryStore implements Store {
   private final AtomicLong stateCount = new AtomicLong();
   private final LongAdder[] statesByKind = new LongAdder[ScopeKind.values().length];
   final StoreMetrics metrics;
+  /** Active subscriptions, of states and of scopes. */
+  final LongAdder subscriptions = new LongAdder();
   /**
    * Changes waiting for listeners, striped by state id: every change of one id, whichever cell or scope
    * object held it, goes through one queue, so a deletion and the writes that recreate the state are
@@ -184,7 +186,7 @@ public final class InMemoryStore implements Store {
         if (states.closed) {
           continue; // deleted concurrently: subscribe to its successor
         }
-        Registration registration = new Registration(listener, states::unsubscribe);
+        Registration registration = new Registration(listener, states::unsubscribe, subscriptions);
         states.listeners = CopyOnWrite.append(states.listeners, registration);
         for (Cell<?> cell : states.values()) {
           cell.observe();
@@ -234,6 +236,11 @@ public final class InMemoryStore implements Store {
   }
 
   /** For logs and the example's output: {@code InMemoryStore[3 states, idle clients end after PT30M]}. */
+  /** How many subscriptions are active (not closed, their state or scope not deleted). */
+  public long subscriptions() {
+    return subscriptions.sum();
+  }
+
   /** How many states the scopes of {@code kind} hold (for metrics; exact when no write is under way). */
   public long size(ScopeKind kind) {
     return statesByKind[kind.ordinal()].sum();

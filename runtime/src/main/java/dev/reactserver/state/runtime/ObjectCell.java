@@ -178,7 +178,7 @@ final class ObjectCell<T> extends Cell<T> {
     Objects.requireNonNull(listener, "listener");
     synchronized (this) {
       if (value != DETACHED) {
-        Registration registration = new Registration(listener, this::unsubscribe);
+        Registration registration = new Registration(listener, this::unsubscribe, scope.store.subscriptions);
         while (true) {
           Object current = value;
           Object observed = current instanceof Observed box

@@ -66,7 +66,7 @@ abstract class WordCell<T> extends Cell<T> {
     Objects.requireNonNull(listener, "listener");
     synchronized (this) {
       if (!isDetached()) {
-        Registration registration = new Registration(listener, this::unsubscribe);
+        Registration registration = new Registration(listener, this::unsubscribe, scope.store.subscriptions);
         listeners = CopyOnWrite.append(listeners, registration);
         setObserved(true);
         return registration;

@@ -19,6 +19,30 @@ class SubscriptionTest {
   private final StateId visits = StateId.of("shop", "visits");
 
   @Test
+  void theStoreCountsItsActiveSubscriptions() {
+    StateRef<Integer> plain = store.getState(0, visits);
+    StateRef<String> boxed = store.getState("", StateId.of("shop", "motto"));
+    StateRef<Long> word = store.getState(0L, StateId.of("$client(c1)", "items"));
+    Subscription a = plain.subscribe(change -> { });
+    plain.subscribe(change -> { });
+    boxed.subscribe(change -> { });
+    word.subscribe(change -> { });
+    Subscription scope = store.subscribe("shop", change -> { });
+    assertThat(store.subscriptions()).isEqualTo(5);
+    a.close();
+    a.close();
+    assertThat(store.subscriptions()).isEqualTo(4);
+    store.deleteState(visits); // its remaining listener is retired
+    assertThat(store.subscriptions()).isEqualTo(3);
+    store.endClient("c1");
+    assertThat(store.subscriptions()).isEqualTo(2);
+    store.deleteScope("shop"); // the motto's listener and the scope's
+    assertThat(store.subscriptions()).isEqualTo(0);
+    scope.close();
+    assertThat(store.subscriptions()).isEqualTo(0);
+  }
+
+  @Test
   void everyKindOfWriteIsToldWithOldAndNewValue() {
     StateRef<Long> ref = store.getState(0L, visits);
     List<StateChange<Long>> changes = new ArrayList<>();

@@ -17,7 +17,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * With Micrometer and a {@link MeterRegistry}: the store the starter builds reports writes, update
  * retries, listener failures and its server calls ({@link MicrometerStoreMetrics}); gauges tell the
- * in-memory store's states by scope kind ({@code reactserver.state.states}) and the live streams
+ * in-memory store's states by scope kind ({@code reactserver.state.states}) and subscriptions
+ * ({@code reactserver.state.subscriptions}), and the live streams
  * ({@code reactserver.state.live.streams}, {@code .clients}, {@code .subscriptions}).
  */
 @AutoConfiguration(after = StateAutoConfiguration.class, afterName = {
@@ -42,6 +43,8 @@ public class StateMetricsAutoConfiguration {
               .tag("scope", MicrometerStoreMetrics.tag(kind)).description("States held, by scope kind")
               .register(registry);
         }
+        Gauge.builder("reactserver.state.subscriptions", memory, InMemoryStore::subscriptions)
+            .description("Active subscriptions of states and scopes").register(registry);
       }
       LiveUpdates updates = live.getIfUnique();
       if (updates != null) {
