@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -92,7 +93,11 @@ public final class LiveUpdates implements AutoCloseable {
     });
     streams.add(stream);
     long period = heartbeat.toMillis();
-    stream.startHeartbeat(timers.scheduleAtFixedRate(stream::beat, period, period, TimeUnit.MILLISECONDS));
+    try {
+      stream.startHeartbeat(timers.scheduleAtFixedRate(stream::beat, period, period, TimeUnit.MILLISECONDS));
+    } catch (RejectedExecutionException closed) { // the application is stopping: the stream ends at once
+      stream.close();
+    }
     return stream;
   }
 
@@ -115,7 +120,11 @@ public final class LiveUpdates implements AutoCloseable {
     return count;
   }
 
-  /** Closes every stream; pending client ends are dropped (the idle timeout still applies). */
+  /**
+   * Closes every stream; pending client ends are dropped (the idle timeout still applies). The starter
+   * calls it when the application begins to stop, before the web server's graceful shutdown, which would
+   * otherwise wait for the open streams.
+   */
   @Override
   public void close() {
     for (LiveStream stream : streams) {

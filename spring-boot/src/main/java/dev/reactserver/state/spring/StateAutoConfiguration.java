@@ -85,6 +85,11 @@ public class StateAutoConfiguration {
       StateProperties.Live live = properties.getLive();
       return new LiveUpdates(store, live.getHeartbeat(), live.getEndClientAfter());
     }
+
+    @Bean
+    LiveUpdatesShutdown liveUpdatesShutdown(LiveUpdates live) {
+      return new LiveUpdatesShutdown(live);
+    }
   }
 
   /** The user from Spring Security, when it is present. */

@@ -19,7 +19,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Live updates through a real server (Tomcat on a free port) and raw HTTP: the browser's view of the
@@ -63,6 +66,31 @@ class LiveHttpTest {
     StateId items = StateId.of(StateContext.of(store).withClient(clientId).resolveScope("$client"), "items");
     await(() -> !store.hasState(items)); // ended after the grace
     assertThat(live.clients()).isZero();
+  }
+
+  @Test
+  void stoppingTheApplicationEndsItsOpenStreamsAtOnce() throws Exception {
+    ConfigurableApplicationContext app = new SpringApplicationBuilder(ShopApplication.class)
+        .properties("server.port=0", "server.shutdown=graceful", "spring.lifecycle.timeout-per-shutdown-phase=60s",
+            "reactserver.state.live.heartbeat=1h")
+        .run();
+    int appPort = ((WebServerApplicationContext) app).getWebServer().getPort();
+    try (Socket browser = new Socket("localhost", appPort)) {
+      browser.getOutputStream().write("GET /live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder received = new StringBuilder();
+      InputStream in = browser.getInputStream();
+      readUntil(in, received, "visits 0");
+      Thread stopping = new Thread(app::close);
+      stopping.start();
+      // The stream ends (the last chunk) while the graceful shutdown would still wait up to a minute.
+      browser.setSoTimeout(20_000);
+      readUntil(in, received, "\n0\n\n");
+      stopping.join(20_000);
+      assertThat(stopping.isAlive()).isFalse();
+    } finally {
+      app.close();
+    }
   }
 
   private static void readUntil(InputStream in, StringBuilder received, String expected) throws IOException {

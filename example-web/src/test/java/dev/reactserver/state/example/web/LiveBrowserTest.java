@@ -1,0 +1,208 @@
+package dev.reactserver.state.example.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.reactserver.state.runtime.InMemoryStore;
+import dev.reactserver.state.runtime.ScopeKind;
+import dev.reactserver.state.spring.LiveUpdates;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import redis.embedded.RedisServer;
+
+/**
+ * The example as people use it: real headless Chromium browsers, each its own client, on a fresh
+ * application on a free port per scenario. Screenshots of the first scenario are written under
+ * {@code target/screenshots}.
+ */
+class LiveBrowserTest {
+
+  private static final Path SCREENSHOTS = Path.of(System.getProperty("screenshots.dir", "target/screenshots"));
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  @BeforeAll
+  static void chromium() {
+    Browser.requireChromium();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  @Test
+  void twoBrowsersSeeTheSharedStockLiveAndEachKeepsItsOwnCart() {
+    String base = start();
+    Browser a = browser(base).open("/");
+    Browser b = browser(base).open("/");
+    a.waitForText("stock-count", "100");
+    b.waitForText("stock-count", "100");
+
+    a.click("stock-buy");
+    a.waitForText("stock-count", "99");
+    b.waitForText("stock-count", "99"); // without a reload
+    b.click("stock-buy");
+    a.waitForText("stock-count", "98");
+
+    a.click("cart-add");
+    a.click("cart-add");
+    a.waitForText("cart-count", "2");
+    b.click("cart-add");
+    b.waitForText("cart-count", "1");
+    a.waitForText("cart-count", "2");
+    b.click("theme-toggle"); // ui.$client: B's page only
+    b.waitForText("theme-toggle", "Light");
+    assertEquals("Dark", a.text("theme-toggle"));
+    a.waitForText("stock-count", "98");
+
+    a.screenshot(SCREENSHOTS.resolve("scenario-1-browser-a.png"));
+    b.screenshot(SCREENSHOTS.resolve("scenario-1-browser-b.png"));
+  }
+
+  @Test
+  void oneUserSignedInOnTwoBrowsersSeesTheWishlistLiveAndAnAnonymousBrowserHasNone() {
+    String base = start();
+    Browser laptop = browser(base).signIn("ada", "ada");
+    Browser phone = browser(base).signIn("ada", "ada");
+    Browser bob = browser(base).signIn("bob", "bob");
+    Browser visitor = browser(base).open("/");
+
+    laptop.type("wishlist-input", "a teapot");
+    laptop.click("wishlist-add");
+    laptop.waitForText("wishlist-items", "a teapot");
+    phone.waitForText("wishlist-items", "a teapot"); // live, in Ada's other browser
+    phone.type("wishlist-input", "green tea");
+    phone.click("wishlist-add");
+    laptop.waitForText("wishlist-items", "a teapot\ngreen tea");
+    assertEquals("", bob.text("wishlist-items"));
+
+    assertFalse(visitor.has("wishlist"));
+    assertTrue(visitor.has("wishlist-signed-out"));
+    assertTrue(visitor.has("sign-in"));
+    visitor.click("cart-add"); // the rest of the page works for visitors
+    visitor.waitForText("cart-count", "1");
+  }
+
+  @Test
+  void twoInstancesOfOneComponentKeepSeparateNotesSharedByBothBrowsers() {
+    String base = start();
+    Browser a = browser(base).open("/");
+    Browser b = browser(base).open("/");
+    a.type("note-left-input", "left, from A");
+    a.click("note-left-save");
+    a.waitForText("note-left-text", "left, from A");
+    b.waitForText("note-left-text", "left, from A");
+    assertEquals("", b.text("note-right-text"));
+
+    b.type("note-right-input", "right, from B");
+    b.click("note-right-save");
+    a.waitForText("note-right-text", "right, from B");
+    b.waitForText("note-right-text", "right, from B");
+    assertEquals("left, from A", a.text("note-left-text"));
+  }
+
+  @Test
+  void browsersThatCloseLeaveNoSubscriptionsAndTheirClientsEnd() {
+    ConfigurableApplicationContext app = startApp("--reactserver.state.live.heartbeat=200ms",
+        "--reactserver.state.live.end-client-after=500ms");
+    String base = baseOf(app);
+    InMemoryStore store = app.getBean(InMemoryStore.class);
+    LiveUpdates live = app.getBean(LiveUpdates.class);
+    long subscriptionsBefore = store.subscriptions();
+    for (int i = 0; i < 20; i++) {
+      try (Browser browser = Browser.on(base).open("/")) {
+        browser.click("cart-add");
+        browser.waitForText("cart-count", "1");
+        assertEquals(1, live.openStreams());
+      }
+    }
+    await(() -> live.openStreams() == 0 && live.subscriptions() == 0);
+    await(() -> store.subscriptions() == subscriptionsBefore);
+    await(() -> store.size(ScopeKind.CLIENT) == 0 && store.size(ScopeKind.COMPOSITE) == 0); // ended after the grace
+    assertEquals(0, live.clients());
+  }
+
+  @Test
+  void aClickInABrowserOnOneInstanceShowsLiveInABrowserOnAnotherInstanceOfOneRedis() throws Exception {
+    int port = freePort();
+    RedisServer redis = new RedisServer(port);
+    redis.start();
+    resources.add(redis::stop);
+    String[] shared = {"--reactserver.state.store=redis", "--reactserver.state.redis.uri=redis://localhost:" + port,
+        "--reactserver.state.redis.prefix=browsers-" + UUID.randomUUID()};
+    String first = start(shared);
+    String second = start(shared);
+    Browser a = browser(first).open("/");
+    Browser b = browser(second).open("/");
+    a.waitForText("stock-count", "100");
+    b.waitForText("stock-count", "100");
+
+    a.click("stock-buy");
+    b.waitForText("stock-count", "99"); // written on instance A, heard by instance B through Redis
+    b.click("stock-restock");
+    a.waitForText("stock-count", "109");
+    a.type("note-left-input", "across nodes");
+    a.click("note-left-save");
+    b.waitForText("note-left-text", "across nodes");
+    a.click("cart-add");
+    a.waitForText("cart-count", "1");
+    assertEquals("0", b.text("cart-count"));
+  }
+
+  private String start(String... args) {
+    return baseOf(startApp(args));
+  }
+
+  private ConfigurableApplicationContext startApp(String... args) {
+    List<String> all = new ArrayList<>(List.of("--server.port=0"));
+    all.addAll(List.of(args));
+    ConfigurableApplicationContext app = ExampleWebApplication.start(all.toArray(String[]::new));
+    resources.add(app::close);
+    return app;
+  }
+
+  private static String baseOf(ConfigurableApplicationContext app) {
+    return "http://localhost:" + ((WebServerApplicationContext) app).getWebServer().getPort();
+  }
+
+  private Browser browser(String base) {
+    Browser browser = Browser.on(base);
+    resources.add(browser);
+    return browser;
+  }
+
+  private static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 20 s");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
