@@ -3,16 +3,16 @@ package dev.reactserver.state.spring;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** The {@code reactserver.state.*} properties. */
+/** The "reactserver.state.*" properties. */
 @ConfigurationProperties("reactserver.state")
 public class StateProperties {
 
-  /** Where states live: {@code memory} (this JVM only), {@code redis} or {@code postgres}. */
+  /** Where states live: "memory" (this JVM only), "redis" or "postgres". */
   private StoreType store = StoreType.MEMORY;
 
   /**
    * How long a client may go unseen (no request, no open live stream) before its states are ended;
-   * {@code 0} keeps them until the client is ended explicitly.
+   * "0" keeps them until the client is ended explicitly.
    */
   private Duration idleClientTimeout = Duration.ofMinutes(30);
 
@@ -26,11 +26,11 @@ public class StateProperties {
 
   /** The stores the starter can configure. */
   public enum StoreType {
-    /** {@code InMemoryStore}: built in, states live in this JVM. */
+    /** "InMemoryStore": built in, states live in this JVM. */
     MEMORY,
-    /** {@code RedisStore}, from {@code reactserver-state-redis}. */
+    /** "RedisStore", from "reactserver-state-redis". */
     REDIS,
-    /** {@code PostgresStore}, from {@code reactserver-state-postgres}. */
+    /** "PostgresStore", from "reactserver-state-postgres". */
     POSTGRES
   }
 
@@ -74,10 +74,10 @@ public class StateProperties {
     return live;
   }
 
-  /** {@code reactserver.state.redis.*}: used when {@code store=redis}. */
+  /** "reactserver.state.redis.*": used when "store=redis". */
   public static class Redis {
 
-    /** The Redis server, e.g. {@code redis://redis.internal:6379/0}. */
+    /** The Redis server, e.g. "redis://redis.internal:6379/0". */
     private String uri = "redis://localhost:6379";
 
     /** Prefix of every key and of the change channel, so that applications can share one Redis. */
@@ -111,7 +111,7 @@ public class StateProperties {
     }
   }
 
-  /** {@code reactserver.state.postgres.*}: used when {@code store=postgres}. */
+  /** "reactserver.state.postgres.*": used when "store=postgres". */
   public static class Postgres {
 
     /**
@@ -120,10 +120,10 @@ public class StateProperties {
      */
     private String url;
 
-    /** User of {@code url}. */
+    /** User of "url". */
     private String username;
 
-    /** Password of {@code url}. */
+    /** Password of "url". */
     private String password;
 
     /** Schema of the store's table, function and change channel. */
@@ -132,7 +132,7 @@ public class StateProperties {
     /** Whether the store creates its schema on first use. */
     private boolean createSchema = true;
 
-    /** Size of the store's own pool (with {@code url}); one connection listens for changes. */
+    /** Size of the store's own pool (with "url"); one connection listens for changes. */
     private int poolSize = 10;
 
     /** How long a call may take before it fails with StoreUnavailableException. */
@@ -195,7 +195,7 @@ public class StateProperties {
     }
   }
 
-  /** {@code reactserver.state.client.*}: the cookie that carries each browser's client id. */
+  /** "reactserver.state.client.*": the cookie that carries each browser's client id. */
   public static class Client {
 
     /** Name of the cookie. */
@@ -237,7 +237,7 @@ public class StateProperties {
     }
   }
 
-  /** {@code reactserver.state.live.*}: state changes streamed to browsers as Server-Sent Events. */
+  /** "reactserver.state.live.*": state changes streamed to browsers as Server-Sent Events. */
   public static class Live {
 
     /** How often an idle stream sends a comment, which finds closed connections and touches the client. */
@@ -245,7 +245,7 @@ public class StateProperties {
 
     /**
      * How long a client's states outlive its last stream: a reload or a second tab within this time
-     * keeps them; {@code 0} never ends clients (the idle timeout still does).
+     * keeps them; "0" never ends clients (the idle timeout still does).
      */
     private Duration endClientAfter = Duration.ofSeconds(30);
 

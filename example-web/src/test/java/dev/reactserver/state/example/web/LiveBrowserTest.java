@@ -96,6 +96,10 @@ class LiveBrowserTest {
     assertTrue(visitor.has("sign-in"));
     visitor.click("cart-add"); // the rest of the page works for visitors
     visitor.waitForText("cart-count", "1");
+    laptop.type("note-left-input", "gift wrap, please");
+    laptop.click("note-left-save");
+    phone.waitForText("note-left-text", "gift wrap, please");
+    laptop.screenshot(SCREENSHOTS.resolve("scenario-2-signed-in.png"));
   }
 
   @Test
