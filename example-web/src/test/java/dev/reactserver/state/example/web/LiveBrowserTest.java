@@ -129,6 +129,7 @@ class LiveBrowserTest {
     LiveUpdates live = app.getBean(LiveUpdates.class);
     long subscriptionsBefore = store.subscriptions();
     for (int i = 0; i < 20; i++) {
+      await(() -> live.openStreams() == 0); // the last browser's stream, found closed by a heartbeat
       try (Browser browser = Browser.on(base).open("/")) {
         browser.click("cart-add");
         browser.waitForText("cart-count", "1");
