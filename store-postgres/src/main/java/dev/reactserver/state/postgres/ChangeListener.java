@@ -1,5 +1,6 @@
 package dev.reactserver.state.postgres;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +15,9 @@ import org.postgresql.PGNotification;
 
 /**
  * Holds one connection that {@code LISTEN}s to the store's channel and hands every notification on, in
- * order; reconnects (and listens again) after the database was away.
+ * order; reconnects (and listens again) after the database was away, then calls {@code restored} (the
+ * notifications sent meanwhile are lost). A connection that failed is evicted from the pool, never
+ * handed out again.
  */
 final class ChangeListener implements AutoCloseable {
 
@@ -24,6 +27,7 @@ final class ChangeListener implements AutoCloseable {
   private final DataSource dataSource;
   private final String channel;
   private final Consumer<String> receiver;
+  private final Runnable restored;
   private final Thread thread;
   private final CountDownLatch listening = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -34,10 +38,12 @@ final class ChangeListener implements AutoCloseable {
    *
    * @throws StoreUnavailableException if it could not listen within {@code timeout}
    */
-  ChangeListener(DataSource dataSource, String channel, Consumer<String> receiver, Duration timeout) {
+  ChangeListener(DataSource dataSource, String channel, Consumer<String> receiver, Runnable restored,
+      Duration timeout) {
     this.dataSource = dataSource;
     this.channel = channel;
     this.receiver = receiver;
+    this.restored = restored;
     this.thread = new Thread(this::listen, "reactserver-state-listen-" + channel);
     thread.setDaemon(true);
     thread.start();
@@ -55,13 +61,24 @@ final class ChangeListener implements AutoCloseable {
   }
 
   private void listen() {
+    boolean listenedBefore = false;
+    boolean failing = false;
     while (running) {
-      try (Connection connection = dataSource.getConnection()) {
+      Connection connection = null;
+      try {
+        connection = dataSource.getConnection();
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN \"" + channel + "\"");
         }
         listening.countDown();
+        if (listenedBefore) {
+          LOG.log(System.Logger.Level.INFO, "listening on " + channel + " again; listeners are told what"
+              + " they missed");
+          restored.run();
+        }
+        listenedBefore = true;
+        failing = false;
         PGConnection postgres = connection.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
@@ -71,12 +88,38 @@ final class ChangeListener implements AutoCloseable {
             }
           }
         }
+        connection.close();
       } catch (SQLException | RuntimeException e) {
+        discard(connection);
         if (running) {
-          LOG.log(System.Logger.Level.DEBUG, "listening on " + channel + " failed; listening again", e);
+          // Once per outage at WARNING: listeners on this node hear nothing until it is back.
+          LOG.log(failing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "listening on " + channel
+              + " failed; listeners of this node hear other nodes' changes again once it is back", e);
+          failing = true;
           pause();
         }
       }
+    }
+  }
+
+  /** Closes a connection that failed so that its pool drops it instead of handing it out again. */
+  private void discard(Connection connection) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      if (dataSource instanceof HikariDataSource pool) {
+        pool.evictConnection(connection);
+        return;
+      }
+      connection.abort(Runnable::run);
+    } catch (SQLException | RuntimeException ignored) {
+      // the connection is gone either way
+    }
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // already closed
     }
   }
 

@@ -80,7 +80,7 @@ public final class PostgresStore extends RemoteStore {
       if (builder.createSchema) {
         createSchema();
       }
-      this.listener = new ChangeListener(dataSource, sql.channel, this::receive,
+      this.listener = new ChangeListener(dataSource, sql.channel, this::receive, this::changeChannelRestored,
           commandTimeout().multipliedBy(5));
       long idle = idleClientTimeoutMillis();
       this.sweeper = idle == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {

@@ -3,15 +3,18 @@ package dev.reactserver.state.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.tck.SharedStoreConformanceTest;
+import dev.reactserver.state.tck.TcpProxy;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +60,17 @@ class PostgresSharedStoreTest extends SharedStoreConformanceTest {
         .updateAttempts(settings.updateAttempts())
         .resetUndecodableStates(settings.resetUndecodable())
         .build();
+  }
+
+  @Override
+  protected Store newStoreThrough(String namespace, TcpProxy proxy) {
+    return PostgresStore.builder("jdbc:postgresql://localhost:" + proxy.port() + "/postgres", "postgres", null)
+        .schema(namespace).poolSize(3).commandTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  @Override
+  protected InetSocketAddress serverAddress() {
+    return new InetSocketAddress("localhost", port);
   }
 
   @Override

@@ -33,6 +33,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -108,11 +109,22 @@ public final class RedisStore extends RemoteStore {
       call("load scripts", () -> Scripts.load(redis));
       this.changes = call("subscribe", () -> client.connectPubSub(uri));
       String channel = prefix + "#changes";
+      AtomicBoolean subscribedBefore = new AtomicBoolean();
       changes.addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(String from, String message) {
           if (channel.equals(from)) {
             receive(message);
+          }
+        }
+
+        // Lettuce subscribes again after a reconnect: what was published meanwhile never arrived.
+        @Override
+        public void subscribed(String to, long count) {
+          if (channel.equals(to) && subscribedBefore.getAndSet(true)) {
+            LOG.log(System.Logger.Level.INFO, "the change channel of " + RedisStore.this + " is back;"
+                + " listeners are told what they missed");
+            changeChannelRestored();
           }
         }
       });

@@ -2,12 +2,14 @@ package dev.reactserver.state.redis;
 
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.tck.SharedStoreConformanceTest;
+import dev.reactserver.state.tck.TcpProxy;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,17 @@ class RedisSharedStoreTest extends SharedStoreConformanceTest {
         .updateAttempts(settings.updateAttempts())
         .resetUndecodableStates(settings.resetUndecodable())
         .build();
+  }
+
+  @Override
+  protected Store newStoreThrough(String namespace, TcpProxy proxy) {
+    return RedisStore.builder("redis://localhost:" + proxy.port()).prefix(namespace)
+        .commandTimeout(Duration.ofSeconds(1)).build();
+  }
+
+  @Override
+  protected InetSocketAddress serverAddress() {
+    return new InetSocketAddress("localhost", uri.getPort());
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.internal.Types;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +124,16 @@ public abstract class SharedStoreConformanceTest {
    */
   protected abstract Store newStore(String namespace, Settings settings);
 
+  /**
+   * Returns a new store instance like {@link #newStore} (default settings) that connects to the
+   * server through {@code proxy} ({@code localhost:proxy.port()}) instead of directly, so that the test
+   * can cut its connections alone.
+   */
+  protected abstract Store newStoreThrough(String namespace, TcpProxy proxy);
+
+  /** Where the test's server listens, for a {@link TcpProxy} in front of it. */
+  protected abstract InetSocketAddress serverAddress();
+
   /** Closes a store instance. */
   protected abstract void close(Store store);
 
@@ -223,6 +234,52 @@ public abstract class SharedStoreConformanceTest {
         new StateChange<>(id, 5, 7, false), new StateChange<>(id, 7, null, true)).inOrder();
     assertThat(scopeChanges).containsExactly(new StateChange<>(id, 0, 5, false),
         new StateChange<>(id, 5, 7, false), new StateChange<>(id, 7, null, true)).inOrder();
+  }
+
+  @Test
+  void aNodeWhoseChangeChannelWasCutIsToldWhatItMissedOnceItIsBack() throws InterruptedException {
+    String namespace = freshNamespace();
+    Store a = node(namespace);
+    try (TcpProxy proxy = TcpProxy.to(serverAddress())) {
+      Store b = newStoreThrough(namespace, proxy);
+      stores.add(b);
+      StateRef<Integer> countOnB = StateContext.of(b).bind(COUNT, 0);
+      StateRef<Integer> itemsOnB = StateContext.of(b).withClient("c1").bind(ITEMS, 0);
+      StateRef<Integer> untouchedOnB = StateContext.of(b).withClient("c2").bind(ITEMS, 0);
+      List<StateChange<Integer>> count = new CopyOnWriteArrayList<>();
+      List<StateChange<Integer>> items = new CopyOnWriteArrayList<>();
+      List<StateChange<Integer>> untouched = new CopyOnWriteArrayList<>();
+      countOnB.subscribe(count::add);
+      itemsOnB.subscribe(items::add);
+      untouchedOnB.subscribe(untouched::add);
+      StateRef<Integer> countOnA = StateContext.of(a).bind(COUNT, 0);
+      StateRef<Integer> itemsOnA = StateContext.of(a).withClient("c1").bind(ITEMS, 0);
+      countOnA.set(1);
+      itemsOnA.set(7);
+      await(() -> count.size() == 1 && items.size() == 1); // the channel works
+
+      proxy.cut(); // B's connections drop, and B cannot reconnect
+      countOnA.set(2);
+      countOnA.set(3);
+      a.endClient("c1");
+      proxy.restore();
+
+      StateId countId = countOnA.id();
+      StateId itemsId = itemsOnA.id();
+      await(() -> count.size() == 2 && items.size() == 2);
+      assertThat(count.get(1)).isEqualTo(new StateChange<>(countId, 1, 3, false));
+      assertThat(items.get(1)).isEqualTo(new StateChange<>(itemsId, 7, null, true));
+      countOnA.set(4); // and the channel goes on
+      await(() -> count.size() == 3);
+      assertThat(count.get(2)).isEqualTo(new StateChange<>(countId, 3, 4, false));
+      for (int i = 0; i < 20; i++) {
+        assertThat(countOnB.get()).isEqualTo(4); // no connection that failed is handed out again
+      }
+      Thread.sleep(300); // what else arrives now would be told twice
+      assertThat(count).hasSize(3);
+      assertThat(items).hasSize(2);
+      assertThat(untouched).isEmpty();
+    }
   }
 
   @Test

@@ -7,10 +7,15 @@ import dev.reactserver.state.runtime.StoreMetrics;
 import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.spi.StateCodec;
 import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -19,6 +24,13 @@ import java.util.function.Function;
 /**
  * Tells this node's listeners of the changes the server publishes, whichever node wrote them. One
  * delivery thread per store tells every change in the order the server published it.
+ *
+ * <p>For each state with listeners it remembers the encoded value it last told (read once when the
+ * first listener subscribed). When the change channel comes back after an outage, {@link #resynchronize}
+ * reads every such state and tells the ones whose value moved meanwhile (or that were deleted): one
+ * change from the value last told to the current one. A message that then arrives for a write already
+ * covered (its new value is the one told, its old value one never told) is not told twice. All of that
+ * bookkeeping lives on the delivery thread.
  */
 final class ChangeDispatcher implements AutoCloseable {
 
@@ -29,17 +41,22 @@ final class ChangeDispatcher implements AutoCloseable {
   private final ExecutorService delivery;
   private final BiFunction<String, String, StateCodec<?>> scopeCodecs;
   private final Function<StateId, String> reader;
+  private final Function<StateId, String> strictReader;
   private final StoreMetrics metrics;
+  /** Per state with listeners, the encoded value last told (null: the state is gone); delivery thread only. */
+  private final Map<StateId, Known> told = new HashMap<>();
 
   /**
    * @param scopeCodecs the codec for a declaration and type name, for scope listeners
-   * @param reader reads a state's encoded value when a message omitted it
+   * @param reader reads a state's encoded value when a message omitted it (null if that fails)
+   * @param strictReader reads a state's encoded value, null if it does not exist, or throws
    * @param metrics told of listeners that throw
    */
   ChangeDispatcher(String name, BiFunction<String, String, StateCodec<?>> scopeCodecs,
-      Function<StateId, String> reader, StoreMetrics metrics) {
+      Function<StateId, String> reader, Function<StateId, String> strictReader, StoreMetrics metrics) {
     this.scopeCodecs = scopeCodecs;
     this.reader = reader;
+    this.strictReader = strictReader;
     this.metrics = metrics;
     this.delivery = Executors.newSingleThreadExecutor(task -> {
       Thread thread = new Thread(task, "reactserver-state-changes-" + name);
@@ -54,7 +71,66 @@ final class ChangeDispatcher implements AutoCloseable {
   }
 
   Subscription subscribe(StateId id, StateCodec<?> codec, StateListener<?> listener) {
-    return add(byState, id, new Listening(codec, listener));
+    Subscription subscription = add(byState, id, new Listening(codec, listener));
+    try {
+      delivery.execute(() -> rememberCurrent(id));
+    } catch (RejectedExecutionException closed) {
+      // the store is closing: no more changes to tell
+    }
+    return subscription;
+  }
+
+  /**
+   * The change channel is back after an outage: tells each state with listeners whose value moved
+   * meanwhile, before any message that arrives from here on.
+   */
+  void resynchronize() {
+    try {
+      delivery.execute(this::catchUp);
+    } catch (RejectedExecutionException closed) {
+      // the store is closing
+    }
+  }
+
+  private void rememberCurrent(StateId id) {
+    if (told.size() > 2 * byState.size() + 16) {
+      told.keySet().retainAll(byState.keySet()); // states whose listeners all left
+    }
+    if (byState.containsKey(id) && !told.containsKey(id)) {
+      try {
+        told.put(id, new Known(strictReader.apply(id), false));
+      } catch (RuntimeException unavailable) {
+        // unknown until a change is told: a catch-up then tells the current value as a change
+      }
+    }
+  }
+
+  private void catchUp() {
+    told.keySet().retainAll(byState.keySet());
+    for (StateId id : List.copyOf(byState.keySet())) {
+      Known known = told.get(id);
+      String current;
+      try {
+        current = strictReader.apply(id);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "cannot read state " + id + " to tell its listeners what they missed while"
+            + " the change channel was down; they hear its next change", e);
+        continue;
+      }
+      String before = known == null ? null : known.value();
+      if (known != null && Objects.equals(before, current)) {
+        continue;
+      }
+      if (current == null && known == null) {
+        continue;
+      }
+      ChangeMessage missed = new ChangeMessage(id, id.scope(), before, current, current == null, false, false,
+          "", "");
+      tellStateListeners(missed, before, current);
+      if (current != null && told.containsKey(id)) {
+        told.put(id, new Known(current, true));
+      }
+    }
   }
 
   Subscription subscribe(String scope, StateListener<?> listener) {
@@ -85,15 +161,8 @@ final class ChangeDispatcher implements AutoCloseable {
     if (change.valuesOmitted() && !change.deleted()) {
       newValue = reader.apply(change.id());
     }
-    CopyOnWriteArrayList<Listening> stateListeners = change.deleted()
-        ? byState.remove(change.id()) : byState.get(change.id());
-    if (stateListeners != null) {
-      for (Listening listening : stateListeners) {
-        tell(listening, listening.codec, change, oldValue, newValue);
-      }
-      if (change.deleted()) {
-        end(stateListeners);
-      }
+    if (!coveredByCatchUp(change, oldValue, newValue)) {
+      tellStateListeners(change, oldValue, newValue);
     }
     CopyOnWriteArrayList<Listening> scopeListeners = byScope.get(change.scope());
     if (scopeListeners != null) {
@@ -102,6 +171,41 @@ final class ChangeDispatcher implements AutoCloseable {
         tell(listening, codec, change, oldValue, newValue);
       }
     }
+  }
+
+  private void tellStateListeners(ChangeMessage change, String oldValue, String newValue) {
+    CopyOnWriteArrayList<Listening> stateListeners = change.deleted()
+        ? byState.remove(change.id()) : byState.get(change.id());
+    if (stateListeners != null) {
+      for (Listening listening : stateListeners) {
+        tell(listening, listening.codec, change, oldValue, newValue);
+      }
+      if (change.deleted()) {
+        end(stateListeners);
+        told.remove(change.id());
+      } else {
+        told.put(change.id(), new Known(newValue, false));
+      }
+    } else {
+      told.remove(change.id());
+    }
+  }
+
+  /**
+   * Whether the catch-up that was the last thing told of this state already told this write: one state's
+   * messages form a chain (each one's old value is the previous one's new value), so a message that leads
+   * from a value never told to the value the catch-up told describes a write that its read included.
+   */
+  private boolean coveredByCatchUp(ChangeMessage change, String oldValue, String newValue) {
+    Known known = told.get(change.id());
+    if (known == null || !known.caughtUp() || change.valuesOmitted()) {
+      return false;
+    }
+    String last = known.value();
+    if (change.deleted()) {
+      return last == null;
+    }
+    return Objects.equals(newValue, last) && !Objects.equals(oldValue, last);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -173,6 +277,9 @@ final class ChangeDispatcher implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  /** A value last told (null: the state is gone), and whether a catch-up told it. */
+  private record Known(String value, boolean caughtUp) {}
 
   private static final class Listening {
     final StateCodec<?> codec;

@@ -66,7 +66,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     this.declarations = new Declarations(this, settings.codecs, settings.resetUndecodable);
     this.touches = new ClientTouches(idleMillis);
     this.metrics = settings.metrics;
-    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull, metrics);
+    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull, this::value, metrics);
   }
 
   // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
@@ -196,6 +196,15 @@ public abstract class RemoteStore implements Store, AutoCloseable {
    */
   protected final void receive(String message) {
     changes.receive(message);
+  }
+
+  /**
+   * Call when the change channel is back after it was down (changes published meanwhile were not
+   * received): every state with listeners on this node whose value moved is told, once, before the
+   * messages that follow.
+   */
+  protected final void changeChannelRestored() {
+    changes.resynchronize();
   }
 
   /** How long a call may wait for the server. */
