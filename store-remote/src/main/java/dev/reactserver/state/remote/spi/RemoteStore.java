@@ -385,15 +385,23 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   <T> T update(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
-    T next = timed("update", () -> updateInTurn(ref, fn));
+    int[] retries = {0};
+    T next;
+    try {
+      next = timed("update", () -> updateInTurn(ref, fn, retries));
+    } finally {
+      for (int i = 0; i < retries[0]; i++) {
+        metrics.updateRetried(); // after the update's turn: metrics are the application's code
+      }
+    }
     metrics.stateWritten(ScopeKind.of(ref.id().scope()));
     return next;
   }
 
-  private <T> T updateInTurn(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
+  private <T> T updateInTurn(RemoteStateRef<T> ref, UnaryOperator<T> fn, int[] retries) {
     if (UPDATING.get() != null) {
       // An update inside an update's function: never wait on a lock, never hold the state.
-      return updateOptimistically(ref, fn, false);
+      return updateOptimistically(ref, fn, false, retries);
     }
     // Threads of this node take turns (per stripe of states), so that mostly other nodes make an attempt
     // fail: optimistic attempts of many local threads would mostly collide with each other.
@@ -401,14 +409,15 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     lock.lock();
     UPDATING.set(Boolean.TRUE);
     try {
-      return updateOptimistically(ref, fn, true);
+      return updateOptimistically(ref, fn, true, retries);
     } finally {
       UPDATING.remove();
       lock.unlock();
     }
   }
 
-  private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn, boolean mayHoldState) {
+  private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn, boolean mayHoldState,
+      int[] retries) {
     StoredState current = stateOrCreate(ref);
     for (int attempt = 1; ; attempt++) {
       T next = fn.apply(declarations.decode(ref, current.value()));
@@ -429,7 +438,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
         }
       }
       policy.checkAttempts(ref.id(), attempt);
-      metrics.updateRetried();
+      retries[0]++;
       if (RetryPolicy.retriesAtOnce(attempt) && result.found() != null) {
         current = result.found(); // fresh: retry at once, without another read
       } else {
