@@ -249,14 +249,18 @@ public abstract class SharedStoreConformanceTest {
       List<StateChange<Integer>> count = new CopyOnWriteArrayList<>();
       List<StateChange<Integer>> items = new CopyOnWriteArrayList<>();
       List<StateChange<Integer>> untouched = new CopyOnWriteArrayList<>();
+      List<StateChange<Object>> lobby = new CopyOnWriteArrayList<>();
+      List<StateChange<Object>> client = new CopyOnWriteArrayList<>();
       countOnB.subscribe(count::add);
       itemsOnB.subscribe(items::add);
       untouchedOnB.subscribe(untouched::add);
+      b.subscribe("lobby", lobby::add);
+      b.subscribe(StateContext.of(b).withClient("c1").resolveScope("$client"), client::add);
       StateRef<Integer> countOnA = StateContext.of(a).bind(COUNT, 0);
       StateRef<Integer> itemsOnA = StateContext.of(a).withClient("c1").bind(ITEMS, 0);
       countOnA.set(1);
       itemsOnA.set(7);
-      await(() -> count.size() == 1 && items.size() == 1); // the channel works
+      await(() -> count.size() == 1 && items.size() == 1 && lobby.size() == 1 && client.size() == 1);
 
       proxy.cut(); // B's connections drop, and B cannot reconnect
       countOnA.set(2);
@@ -266,18 +270,23 @@ public abstract class SharedStoreConformanceTest {
 
       StateId countId = countOnA.id();
       StateId itemsId = itemsOnA.id();
-      await(() -> count.size() == 2 && items.size() == 2);
+      await(() -> count.size() == 2 && items.size() == 2 && lobby.size() == 2 && client.size() == 2);
       assertThat(count.get(1)).isEqualTo(new StateChange<>(countId, 1, 3, false));
       assertThat(items.get(1)).isEqualTo(new StateChange<>(itemsId, 7, null, true));
+      assertThat(lobby.get(1)).isEqualTo(new StateChange<Object>(countId, 1, 3, false));
+      assertThat(client.get(1)).isEqualTo(new StateChange<Object>(itemsId, 7, null, true));
       countOnA.set(4); // and the channel goes on
-      await(() -> count.size() == 3);
+      await(() -> count.size() == 3 && lobby.size() == 3);
       assertThat(count.get(2)).isEqualTo(new StateChange<>(countId, 3, 4, false));
+      assertThat(lobby.get(2)).isEqualTo(new StateChange<Object>(countId, 3, 4, false));
       for (int i = 0; i < 20; i++) {
         assertThat(countOnB.get()).isEqualTo(4); // no connection that failed is handed out again
       }
       Thread.sleep(300); // what else arrives now would be told twice
       assertThat(count).hasSize(3);
       assertThat(items).hasSize(2);
+      assertThat(lobby).hasSize(3);
+      assertThat(client).hasSize(2);
       assertThat(untouched).isEmpty();
     }
   }

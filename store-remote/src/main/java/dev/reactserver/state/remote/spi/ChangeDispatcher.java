@@ -26,9 +26,10 @@ import java.util.function.Function;
  * delivery thread per store tells every change in the order the server published it.
  *
  * <p>For each state with listeners it remembers the encoded value it last told (read once when the
- * first listener subscribed). When the change channel comes back after an outage, {@link #resynchronize}
- * reads every such state and tells the ones whose value moved meanwhile (or that were deleted): one
- * change from the value last told to the current one. A message that then arrives for a write already
+ * first listener subscribed), and for each scope with listeners the values of its states (listed once).
+ * When the change channel comes back after an outage, {@link #resynchronize} reads every such state and
+ * lists every such scope, and tells what moved meanwhile: one change per state from the value last told
+ * to the current one, or a deletion. A message that then arrives for a write the catch-up already
  * covered (its new value is the one told, its old value one never told) is not told twice. All of that
  * bookkeeping lives on the delivery thread.
  */
@@ -42,21 +43,27 @@ final class ChangeDispatcher implements AutoCloseable {
   private final BiFunction<String, String, StateCodec<?>> scopeCodecs;
   private final Function<StateId, String> reader;
   private final Function<StateId, String> strictReader;
+  private final Function<String, List<StoredState>> lister;
   private final StoreMetrics metrics;
   /** Per state with listeners, the encoded value last told (null: the state is gone); delivery thread only. */
   private final Map<StateId, Known> told = new HashMap<>();
+  /** Per scope with listeners, its states as last told, by key; delivery thread only. */
+  private final Map<String, Map<String, Entry>> scopeTold = new HashMap<>();
 
   /**
    * @param scopeCodecs the codec for a declaration and type name, for scope listeners
    * @param reader reads a state's encoded value when a message omitted it (null if that fails)
    * @param strictReader reads a state's encoded value, null if it does not exist, or throws
+   * @param lister lists the states of a scope, or throws
    * @param metrics told of listeners that throw
    */
   ChangeDispatcher(String name, BiFunction<String, String, StateCodec<?>> scopeCodecs,
-      Function<StateId, String> reader, Function<StateId, String> strictReader, StoreMetrics metrics) {
+      Function<StateId, String> reader, Function<StateId, String> strictReader,
+      Function<String, List<StoredState>> lister, StoreMetrics metrics) {
     this.scopeCodecs = scopeCodecs;
     this.reader = reader;
     this.strictReader = strictReader;
+    this.lister = lister;
     this.metrics = metrics;
     this.delivery = Executors.newSingleThreadExecutor(task -> {
       Thread thread = new Thread(task, "reactserver-state-changes-" + name);
@@ -131,10 +138,69 @@ final class ChangeDispatcher implements AutoCloseable {
         told.put(id, new Known(current, true));
       }
     }
+    scopeTold.keySet().retainAll(byScope.keySet());
+    for (String scope : List.copyOf(byScope.keySet())) {
+      catchUpScope(scope);
+    }
+  }
+
+  private void catchUpScope(String scope) {
+    List<StoredState> current;
+    try {
+      current = lister.apply(scope);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot list scope " + scope + " to tell its listeners what they missed while"
+          + " the change channel was down; they hear its next change", e);
+      return;
+    }
+    Map<String, Entry> known = scopeTold.getOrDefault(scope, Map.of());
+    Map<String, Entry> now = new HashMap<>();
+    for (StoredState state : current) {
+      String key = state.id().key();
+      Entry before = known.get(key);
+      String old = before == null ? null : before.value();
+      now.put(key, new Entry(state.value(), state.declaration(), state.type(), true));
+      if (!Objects.equals(old, state.value())) {
+        tellScopeListeners(new ChangeMessage(state.id(), scope, old, state.value(), false, false, false,
+            state.declaration(), state.type()), old, state.value());
+      }
+    }
+    for (Map.Entry<String, Entry> gone : known.entrySet()) {
+      Entry before = gone.getValue();
+      if (!now.containsKey(gone.getKey()) && before.value() != null) {
+        now.put(gone.getKey(), new Entry(null, before.declaration(), before.type(), true));
+        tellScopeListeners(new ChangeMessage(StateId.of(scope, gone.getKey()), scope, before.value(), null, true,
+            false, false, before.declaration(), before.type()), before.value(), null);
+      }
+    }
+    scopeTold.put(scope, now);
   }
 
   Subscription subscribe(String scope, StateListener<?> listener) {
-    return add(byScope, scope, new Listening(null, listener));
+    Subscription subscription = add(byScope, scope, new Listening(null, listener));
+    try {
+      delivery.execute(() -> rememberScope(scope));
+    } catch (RejectedExecutionException closed) {
+      // the store is closing
+    }
+    return subscription;
+  }
+
+  private void rememberScope(String scope) {
+    if (scopeTold.size() > 2 * byScope.size() + 16) {
+      scopeTold.keySet().retainAll(byScope.keySet());
+    }
+    if (byScope.containsKey(scope) && !scopeTold.containsKey(scope)) {
+      try {
+        Map<String, Entry> states = new HashMap<>();
+        for (StoredState state : lister.apply(scope)) {
+          states.put(state.id().key(), new Entry(state.value(), state.declaration(), state.type(), false));
+        }
+        scopeTold.put(scope, states);
+      } catch (RuntimeException unavailable) {
+        // unknown until a catch-up, which then tells every state of the scope
+      }
+    }
   }
 
   /** Takes one message from the channel; returns at once, the listeners are told on the delivery thread. */
@@ -154,6 +220,7 @@ final class ChangeDispatcher implements AutoCloseable {
   private void deliver(ChangeMessage change) {
     if (change.scopeEnded()) {
       end(byScope.remove(change.scope()));
+      scopeTold.remove(change.scope());
       return;
     }
     String oldValue = change.oldValue();
@@ -164,6 +231,26 @@ final class ChangeDispatcher implements AutoCloseable {
     if (!coveredByCatchUp(change, oldValue, newValue)) {
       tellStateListeners(change, oldValue, newValue);
     }
+    Map<String, Entry> known = scopeTold.get(change.scope());
+    boolean covered = false;
+    if (known != null) {
+      String key = change.id().key();
+      Entry last = known.get(key);
+      covered = last != null && last.caughtUp() && !change.valuesOmitted()
+          && (change.deleted() ? last.value() == null
+              : Objects.equals(newValue, last.value()) && !Objects.equals(oldValue, last.value()));
+      if (change.deleted()) {
+        known.remove(key);
+      } else {
+        known.put(key, new Entry(newValue, change.declaration(), change.type(), false));
+      }
+    }
+    if (!covered) {
+      tellScopeListeners(change, oldValue, newValue);
+    }
+  }
+
+  private void tellScopeListeners(ChangeMessage change, String oldValue, String newValue) {
     CopyOnWriteArrayList<Listening> scopeListeners = byScope.get(change.scope());
     if (scopeListeners != null) {
       StateCodec<?> codec = scopeCodecs.apply(change.declaration(), change.type());
@@ -280,6 +367,9 @@ final class ChangeDispatcher implements AutoCloseable {
 
   /** A value last told (null: the state is gone), and whether a catch-up told it. */
   private record Known(String value, boolean caughtUp) {}
+
+  /** A state of a scope as last told (value null: deleted by a catch-up), for scope listeners. */
+  private record Entry(String value, String declaration, String type, boolean caughtUp) {}
 
   private static final class Listening {
     final StateCodec<?> codec;

@@ -66,7 +66,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     this.declarations = new Declarations(this, settings.codecs, settings.resetUndecodable);
     this.touches = new ClientTouches(idleMillis);
     this.metrics = settings.metrics;
-    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull, this::value, metrics);
+    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull, this::value, this::list,
+        metrics);
   }
 
   // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
