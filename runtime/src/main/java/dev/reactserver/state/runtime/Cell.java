@@ -171,7 +171,7 @@ abstract class Cell<T> implements StateRef<T>, StateAdder, KeyedTable.Keyed {
 
   /** Tells the store's metrics of a write. */
   final void written() {
-    scope.metrics.stateWritten(scope.scopeKind);
+    scope.store.metrics.stateWritten(scope.scopeKind());
   }
 
   /** Returns {@code value} if the cell can hold it (primitive cells refuse {@code null}). */

@@ -134,7 +134,7 @@ public final class InMemoryStore implements Store {
       cell.detach();
       scope.remove(cell);
       stateCount.decrementAndGet();
-      statesByKind[scope.scopeKind.ordinal()].decrement();
+      statesByKind[scope.scopeKind().ordinal()].decrement();
       if (scope.isUnused()) {
         close(scope);
       }
@@ -281,7 +281,7 @@ public final class InMemoryStore implements Store {
       }
       scope.clear();
       stateCount.addAndGet(-detached.size());
-      statesByKind[scope.scopeKind.ordinal()].add(-detached.size());
+      statesByKind[scope.scopeKind().ordinal()].add(-detached.size());
       scopeListeners = scope.listeners;
       scope.listeners = Registration.NONE;
       dependents = withDependents ? scope.dependents : Scope.NONE;
@@ -411,7 +411,7 @@ public final class InMemoryStore implements Store {
   private Cell<?> create(Scope scope, String key, Object initial, Object value, boolean written,
       StateDeclaration<?> declaration) {
     reserveState(scope.name, key);
-    statesByKind[scope.scopeKind.ordinal()].increment();
+    statesByKind[scope.scopeKind().ordinal()].increment();
     Registration[] listeners = scope.listeners;
     Cell<?> cell = Cell.create(scope, key, initial, value, declaration, listeners.length > 0);
     if (written) {

@@ -18,9 +18,6 @@ final class Scope extends KeyedTable<Cell<?>> {
   /** The owner scopes whose ids this composite scope substituted; empty for the others. */
   final Scope[] owners;
   final boolean hasClient;
-  /** The label of the scope's states in metrics. */
-  final ScopeKind scopeKind;
-  final StoreMetrics metrics;
   /** Listeners of the whole scope; written under the monitor. */
   volatile Registration[] listeners = Registration.NONE;
   /** For an owner scope: the composite scopes that substituted its id; guarded by the monitor. */
@@ -40,9 +37,12 @@ final class Scope extends KeyedTable<Cell<?>> {
       client |= owner.kind == ScopeTemplate.Placeholder.CLIENT;
     }
     this.hasClient = client;
-    this.scopeKind = kind != null ? ScopeKind.of(kind) : owners.length > 0 ? ScopeKind.COMPOSITE : ScopeKind.GLOBAL;
-    this.metrics = store.metrics;
     this.lastSeenMillis = now;
+  }
+
+  /** The label of the scope's states in metrics; computed, not kept: a scope's footprint counts per client. */
+  ScopeKind scopeKind() {
+    return kind != null ? ScopeKind.of(kind) : owners.length > 0 ? ScopeKind.COMPOSITE : ScopeKind.GLOBAL;
   }
 
   /** Whether nothing keeps the scope: no states, listeners or dependents. Call it under the monitor. */
