@@ -3,19 +3,24 @@ package dev.reactserver.state.postgres;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.StoreUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Holds one connection that {@code LISTEN}s to the store's channel and hands every notification on, in
- * order; reconnects (and listens again) after the database was away, then calls {@code restored} (the
+ * Holds one connection that {@code LISTEN}s to the store's channel and hands every change message on, in
+ * order (a message too long for NOTIFY is read from the change log it names, on the same connection);
+ * reconnects (and listens again) after the database was away, then calls {@code restored} (the
  * notifications sent meanwhile are lost). A connection that failed is evicted from the pool, never
  * handed out again.
  */
@@ -23,9 +28,11 @@ final class ChangeListener implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final int POLL_MILLIS = 250;
+  private static final Pattern LOGGED = Pattern.compile("\\{\\s*\"l\"\\s*:\\s*(\\d+)\\s*}");
 
   private final DataSource dataSource;
   private final String channel;
+  private final String loggedMessage;
   private final Consumer<String> receiver;
   private final Runnable restored;
   private final Thread thread;
@@ -38,10 +45,11 @@ final class ChangeListener implements AutoCloseable {
    *
    * @throws StoreUnavailableException if it could not listen within {@code timeout}
    */
-  ChangeListener(DataSource dataSource, String channel, Consumer<String> receiver, Runnable restored,
-      Duration timeout) {
+  ChangeListener(DataSource dataSource, String channel, String loggedMessage, Consumer<String> receiver,
+      Runnable restored, Duration timeout) {
     this.dataSource = dataSource;
     this.channel = channel;
+    this.loggedMessage = loggedMessage;
     this.receiver = receiver;
     this.restored = restored;
     this.thread = new Thread(this::listen, "reactserver-state-listen-" + channel);
@@ -84,7 +92,10 @@ final class ChangeListener implements AutoCloseable {
           PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
           if (notifications != null) {
             for (PGNotification notification : notifications) {
-              receiver.accept(notification.getParameter());
+              String message = message(connection, notification.getParameter());
+              if (message != null) {
+                receiver.accept(message);
+              }
             }
           }
         }
@@ -100,6 +111,29 @@ final class ChangeListener implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The change message {@code notified} is, or names: {@code {"l" : seq}} stands for a message of the change
+   * log. Null if that entry is gone (kept an hour): then every listener is caught up instead.
+   */
+  private String message(Connection connection, String notified) throws SQLException {
+    Matcher logged = LOGGED.matcher(notified);
+    if (!logged.matches()) {
+      return notified;
+    }
+    try (PreparedStatement select = connection.prepareStatement(loggedMessage)) {
+      select.setLong(1, Long.parseLong(logged.group(1)));
+      try (ResultSet rows = select.executeQuery()) {
+        if (rows.next()) {
+          return rows.getString(1);
+        }
+      }
+    }
+    LOG.log(System.Logger.Level.WARNING, "change " + logged.group(1) + " of " + channel + " is no longer in the"
+        + " change log; listeners are told what they missed");
+    restored.run();
+    return null;
   }
 
   /** Closes a connection that failed so that its pool drops it instead of handing it out again. */

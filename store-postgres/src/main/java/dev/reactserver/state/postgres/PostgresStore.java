@@ -14,7 +14,6 @@ import dev.reactserver.state.remote.spi.Written;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StoreUnavailableException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,8 +58,6 @@ public final class PostgresStore extends RemoteStore {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The most bytes the scope and key of a state may take together (see {@link #requireIndexable}). */
-  static final int MAX_ID_BYTES = 2_000;
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
@@ -70,6 +67,7 @@ public final class PostgresStore extends RemoteStore {
   private final Sql sql;
   private final ChangeListener listener;
   private final ScheduledExecutorService sweeper;
+  private volatile boolean sweepFailing;
 
   private PostgresStore(Builder builder) {
     super(builder, "postgres-" + builder.schema);
@@ -80,8 +78,9 @@ public final class PostgresStore extends RemoteStore {
       if (builder.createSchema) {
         createSchema();
       }
-      this.listener = new ChangeListener(dataSource, sql.channel, this::receive, this::changeChannelRestored,
-          commandTimeout().multipliedBy(5));
+      checkLayout();
+      this.listener = new ChangeListener(dataSource, sql.channel, sql.logged, this::receive,
+          this::changeChannelRestored, commandTimeout().multipliedBy(5));
       long idle = idleClientTimeoutMillis();
       this.sweeper = idle == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "reactserver-state-sweeper-" + builder.schema);
@@ -133,9 +132,6 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected List<StoredState> load(List<StateSeed> seeds, List<String> touchClients, long idleMillis) {
-    for (StateSeed seed : seeds) {
-      requireIndexable(seed.id());
-    }
     int n = seeds.size();
     Integer[] ord = new Integer[n];
     String[] scopes = new String[n];
@@ -207,13 +203,13 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected Written set(StateId id, String value) {
-    return query("write " + id, sql.set, PostgresStore::written, id.scope(), id.key(), value, id.scope(), id.key());
+    return query("write " + id, sql.set, PostgresStore::written, id.scope(), id.key(), value);
   }
 
   @Override
   protected CompareAndSetResult compareAndSet(StateId id, long version, String value) {
     Written written = query("update " + id, sql.compareAndSet, PostgresStore::written, id.scope(), id.key(),
-        value, id.scope(), id.key(), version);
+        value, version);
     return written != null ? CompareAndSetResult.wrote(written) : CompareAndSetResult.lost(null);
   }
 
@@ -221,10 +217,9 @@ public final class PostgresStore extends RemoteStore {
   protected Written add(StateId id, NumberKind kind, String delta) {
     try {
       return switch (kind) {
-        case INT -> query("add to " + id, sql.addInt, PostgresStore::written, delta, id.scope(), id.key(), delta);
-        case LONG -> query("add to " + id, sql.addLong, PostgresStore::written, delta, id.scope(), id.key(), delta);
-        case DOUBLE -> query("add to " + id, sql.addDouble, PostgresStore::written, id.scope(), id.key(), delta,
-            id.scope(), id.key());
+        case INT -> query("add to " + id, sql.addInt, PostgresStore::written, id.scope(), id.key(), delta, delta);
+        case LONG -> query("add to " + id, sql.addLong, PostgresStore::written, id.scope(), id.key(), delta, delta);
+        case DOUBLE -> query("add to " + id, sql.addDouble, PostgresStore::written, id.scope(), id.key(), delta);
       };
     } catch (StateException e) {
       if (e.getCause() instanceof SQLException cause
@@ -246,8 +241,8 @@ public final class PostgresStore extends RemoteStore {
             : applyWhileHolding(next, current, new HeldConnection(dataSource, connection));
         Written written = null;
         if (value != null) {
-          try (PreparedStatement set = prepare(connection, sql.set, id.scope(), id.key(), value, id.scope(),
-              id.key()); ResultSet rows = set.executeQuery()) {
+          try (PreparedStatement set = prepare(connection, sql.set, id.scope(), id.key(), value);
+              ResultSet rows = set.executeQuery()) {
             written = written(rows);
           }
         }
@@ -276,7 +271,6 @@ public final class PostgresStore extends RemoteStore {
   @Override
   protected Written createOrSet(StateSeed seed) {
     StateId id = seed.id();
-    requireIndexable(id);
     for (int attempt = 0; ; attempt++) {
       int inserted = update("create " + id, sql.insert, id.scope(), id.key(), seed.initial(), seed.declaration(),
           seed.type(), seed.owners().toArray(String[]::new), seed.idleMillis(), seed.idleMillis());
@@ -331,7 +325,7 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected boolean redeclare(StateId id, long version, String declaration, String type, String value) {
-    if (update("declare " + id, sql.redeclare, declaration, type, id.scope(), id.key(), version) == 0) {
+    if (update("declare " + id, sql.redeclare, id.scope(), id.key(), declaration, type, version) == 0) {
       return false;
     }
     return value == null || compareAndSet(id, version, value).written() != null;
@@ -365,9 +359,10 @@ public final class PostgresStore extends RemoteStore {
       try (Statement statement = connection.createStatement()) {
         // Nodes starting together would race on CREATE … IF NOT EXISTS: one at a time.
         statement.execute("SELECT pg_advisory_xact_lock(hashtext('reactserver-state:" + sql.schema + "'))");
+        requireLayout(columns(connection));
         statement.execute(sql.createSchema);
         connection.commit();
-      } catch (SQLException e) {
+      } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       } finally {
@@ -377,13 +372,84 @@ public final class PostgresStore extends RemoteStore {
     });
   }
 
+  /** Fails naming what to do if the schema lacks the table, or holds one of another layout. */
+  private void checkLayout() {
+    List<String> columns = call("check the layout of " + sql.schema + ".states", this::columns);
+    if (columns.isEmpty()) {
+      throw new StateException("the table " + sql.schema + ".states does not exist: create it with the SQL of"
+          + " PostgresStore.schemaSql(\"" + sql.schema + "\"), or build the store with createSchema(true)");
+    }
+    requireLayout(columns);
+  }
+
+  private void requireLayout(List<String> columns) {
+    if (!columns.isEmpty() && !columns.containsAll(Sql.COLUMNS)) {
+      throw new StateException("the table " + sql.schema + ".states has the columns " + columns + ", not the "
+          + Sql.COLUMNS + " this version needs: it was created by another version; use a new schema");
+    }
+  }
+
+  /** The columns of the states table, none if it does not exist. */
+  private List<String> columns(Connection connection) throws SQLException {
+    try (PreparedStatement select = prepare(connection, sql.columns, sql.schema);
+        ResultSet rows = select.executeQuery()) {
+      List<String> names = new ArrayList<>();
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+      return names;
+    }
+  }
+
+  /**
+   * Deletes expired client states in batches; if a batch fails for another reason than an unreachable
+   * database, state by state, so that one state that cannot be deleted keeps no other client alive.
+   */
   private void sweep() {
     try {
-      deleteAndEnd("sweep expired client states", sql.deleteExpired, Set.of());
+      while (deleteAndEnd("sweep expired client states", sql.deleteExpired, Set.of()) == Sql.SWEEP_BATCH) {
+        // more expired states wait
+      }
+      sweepFailing = false;
+    } catch (StoreUnavailableException e) {
+      // Once per outage at WARNING: the calls of the application report the outage too.
+      LOG.log(sweepFailing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "ending idle clients of "
+          + this + " failed; the next sweep tries again", e);
+      sweepFailing = true;
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "ending idle clients of " + this + " failed; the next sweep"
-          + " tries again", e);
+      LOG.log(System.Logger.Level.WARNING, "ending idle clients of " + this + " failed; ending them one state"
+          + " at a time", e);
+      sweepStateByState();
     }
+  }
+
+  private void sweepStateByState() {
+    List<StateId> expired;
+    try {
+      expired = read("list expired client states", sql.expired, rows -> {
+        List<StateId> ids = new ArrayList<>();
+        while (rows.next()) {
+          ids.add(StateId.of(rows.getString(1), rows.getString(2)));
+        }
+        return ids;
+      });
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "listing expired client states of " + this + " failed", e);
+      return;
+    }
+    for (StateId id : expired) {
+      try {
+        deleteAndEnd("end expired state " + id, sql.deleteExpiredState, Set.of(), id.scope(), id.key());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot end expired state " + shortened(id) + " of an idle client", e);
+      }
+    }
+  }
+
+  /** The id for a log line: ids may be kilobytes long. */
+  private static String shortened(StateId id) {
+    String shown = id.toString();
+    return shown.length() > 200 ? shown.substring(0, 200) + "… (" + shown.length() + " characters)" : shown;
   }
 
   /**
@@ -531,21 +597,6 @@ public final class PostgresStore extends RemoteStore {
       return JSON.writeValueAsString(texts);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a list of strings is always JSON", e);
-    }
-  }
-
-  /**
-   * Refuses, before anything is sent, a state whose scope and key PostgreSQL cannot index: a btree entry
-   * (the primary key, the owner scopes' index) holds about 2.7 kB, and a change message 8,000 bytes.
-   */
-  private static void requireIndexable(StateId id) {
-    int bytes = id.scope().getBytes(StandardCharsets.UTF_8).length + id.key().getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_ID_BYTES) {
-      String shown = id.toString();
-      throw new StateException("state " + (shown.length() > 120 ? shown.substring(0, 120) + "…" : shown)
-          + " cannot be stored by PostgresStore: its scope and key take " + bytes + " bytes in UTF-8, more"
-          + " than the " + MAX_ID_BYTES + " it can index; use shorter client, user or component ids, or"
-          + " keys (the in-memory and Redis stores take any length)");
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateRef;
@@ -15,7 +16,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The documented table, read back with plain SQL. */
@@ -33,7 +36,8 @@ class PostgresLayoutTest {
       StateContext.of(store).withClient("c1").bind(ITEMS, 3);
 
       try (ResultSet row = statement.executeQuery("SELECT scope, key, value, version, declaration, type,"
-          + " owners, expires_at > now() FROM " + schema + ".states")) {
+          + " owners = ARRAY[sha256('$client(c1)')], expires_at > now(),"
+          + " id = sha256(convert_to('16:cart.$client(c1)items', 'UTF8')) FROM " + schema + ".states")) {
         assertThat(row.next()).isTrue();
         assertThat(row.getString(1)).isEqualTo("cart.$client(c1)");
         assertThat(row.getString(2)).isEqualTo("items");
@@ -42,8 +46,9 @@ class PostgresLayoutTest {
         assertThat(row.getString(5))
             .isEqualTo("{\"v\":1,\"component\":\"shop.Cart\",\"field\":\"items\",\"type\":\"int\"}");
         assertThat(row.getString(6)).isEqualTo("java.lang.Integer");
-        assertThat((Object[]) row.getArray(7).getArray()).asList().containsExactly("$client(c1)");
+        assertThat(row.getBoolean(7)).isTrue();
         assertThat(row.getBoolean(8)).isTrue();
+        assertThat(row.getBoolean(9)).isTrue();
         assertThat(row.next()).isFalse();
       }
     }
@@ -83,6 +88,25 @@ class PostgresLayoutTest {
   }
 
   @Test
+  void aMissingTableOrOneOfAnotherLayoutIsNamedWhenTheStoreIsBuilt() throws SQLException {
+    String missing = TestPostgres.freshSchema();
+    String older = TestPostgres.freshSchema();
+    try (Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE SCHEMA " + older + "; CREATE TABLE " + older + ".states (scope text, key text,"
+          + " value text, PRIMARY KEY (scope, key))");
+    }
+
+    StateException none = assertThrows(StateException.class,
+        () -> PostgresStore.builder(TestPostgres.pool()).schema(missing).createSchema(false).build());
+    StateException other = assertThrows(StateException.class,
+        () -> PostgresStore.builder(TestPostgres.pool()).schema(older).build());
+
+    assertThat(none).hasMessageThat().contains("PostgresStore.schemaSql(\"" + missing + "\")");
+    assertThat(other).hasMessageThat().contains("created by another version");
+  }
+
+  @Test
   void schemaNamesAreChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PostgresStore.builder(TestPostgres.pool()).schema("Shop; DROP"));
@@ -90,23 +114,45 @@ class PostgresLayoutTest {
   }
 
   @Test
-  void anIdTooLongToIndexIsRefusedNamingTheStateBeforeAnythingIsSent() {
-    try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(TestPostgres.freshSchema()).build()) {
+  void aLongIdIsStoredInFullAndAChangeTooLongForNotifyIsToldInFullFromTheChangeLog() throws SQLException {
+    String schema = TestPostgres.freshSchema();
+    try (PostgresStore a = PostgresStore.builder(TestPostgres.pool()).schema(schema).build();
+        PostgresStore b = PostgresStore.builder(TestPostgres.pool()).schema(schema).build();
+        Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
       Random random = new Random(7);
-      String longClient = random.ints(10_000, 'a', 'z' + 1)
+      String longClient = random.ints(10_000, '!', '~' + 1)
           .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-      String longestClient = longClient.substring(0, PostgresStore.MAX_ID_BYTES - 40);
+      StateDeclaration<String> note =
+          StateDeclaration.of("shop.Note", "text", "text", "$client", StateType.of(String.class));
+      String first = "a".repeat(9_000);
+      String second = "b".repeat(9_000);
+      StateRef<String> onA = StateContext.of(a).withClient(longClient).bind(note, first);
+      List<StateChange<String>> heardOnB = new CopyOnWriteArrayList<>();
+      StateContext.of(b).withClient(longClient).bind(note, "").subscribe(heardOnB::add);
 
-      StateException e = assertThrows(StateException.class,
-          () -> StateContext.of(store).withClient(longClient).bind(ITEMS, 3));
-      StateRef<Integer> fits = StateContext.of(store).withClient(longestClient).bind(ITEMS, 3);
-      StateValues.addInt(fits, 1);
+      onA.set(second);
 
-      assertThat(e).hasMessageThat().contains("cannot be stored by PostgresStore");
-      assertThat(e).hasMessageThat().contains("state cart.$client(" + longClient.substring(0, 10));
-      assertThat(e.getMessage().length()).isLessThan(500);
-      assertThat(fits.get()).isEqualTo(4);
-      assertThat(store.states()).hasSize(1);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (heardOnB.isEmpty() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(heardOnB).containsExactly(new StateChange<>(onA.id(), first, second, false));
+      try (ResultSet row = statement.executeQuery("SELECT scope, count(*) OVER () FROM " + schema + ".states")) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getString(1)).isEqualTo(onA.id().scope());
+        assertThat(row.getString(1)).hasLength(longClient.length() + "$client()".length() + escapes(longClient));
+        assertThat(row.getLong(2)).isEqualTo(1L);
+      }
+      try (ResultSet row = statement.executeQuery("SELECT count(*) FROM " + schema + ".changes")) {
+        assertThat(row.next()).isTrue();
+        assertThat(row.getLong(1)).isEqualTo(1L);
+      }
     }
+  }
+
+  /** How many characters of {@code id} a resolved scope escapes ({@code \\} and {@code )}). */
+  private static int escapes(String id) {
+    return (int) id.chars().filter(c -> c == '\\' || c == ')').count();
   }
 }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -623,6 +624,54 @@ public abstract class SharedStoreConformanceTest {
     assertThat(heardOnB).contains(new StateChange<>(idleOnA.id(), 5, null, true));
     assertThat(nodeB.hasState(idleOnA.id())).isFalse();
     assertThat(nodeB.hasState(busyOnA.id())).isTrue();
+  }
+
+  @Test
+  void idsOfTenKilobytesWorkOnEveryNodeAndExpireNextToOrdinaryClients() throws InterruptedException {
+    Duration timeout = Duration.ofSeconds(1);
+    String namespace = freshNamespace();
+    Store nodeA = node(namespace, new Settings(timeout, false, 100));
+    Store nodeB = node(namespace, new Settings(timeout, false, 100));
+    Random random = new Random(13);
+    String longClient = incompressible(random, 10_000);
+    String longKey = incompressible(random, 10_000);
+    StateDeclaration<Integer> longKeyed =
+        StateDeclaration.of("tck.Cart", "long", longKey, "$client", StateType.of(int.class));
+
+    StateContext onA = StateContext.of(nodeA).withClient(longClient);
+    StateRef<Integer> items = onA.bind(ITEMS, 1);
+    StateRef<Integer> keyed = onA.bind(longKeyed, 10);
+    List<StateChange<Integer>> heardOnB = new CopyOnWriteArrayList<>();
+    List<StateChange<Object>> scopeHeardOnB = new CopyOnWriteArrayList<>();
+    StateContext.of(nodeB).withClient(longClient).bind(longKeyed, 10).subscribe(heardOnB::add);
+    nodeB.subscribe(items.id().scope(), scopeHeardOnB::add);
+    items.set(2);
+    items.update(v -> v + 3);
+    StateValues.addInt(keyed, 5);
+
+    await(() -> heardOnB.size() == 1 && scopeHeardOnB.size() == 3);
+    assertThat(heardOnB).containsExactly(new StateChange<>(keyed.id(), 10, 15, false));
+    assertThat(StateContext.of(nodeB).withClient(longClient).bind(ITEMS, 0).get()).isEqualTo(5);
+    assertThat(nodeB.statesIn(items.id().scope()).keySet()).containsExactly("items", longKey);
+    assertThat(nodeA.endClient(longClient)).isEqualTo(2);
+    await(() -> scopeHeardOnB.stream().filter(StateChange::deleted).count() == 2);
+
+    StateRef<Integer> expiring = StateContext.of(nodeA).withClient(incompressible(random, 10_000)).bind(ITEMS, 7);
+    StateRef<Integer> ordinary = StateContext.of(nodeA).withClient("ordinary").bind(ITEMS, 8);
+    List<StateChange<Object>> expiryHeardOnB = new CopyOnWriteArrayList<>();
+    nodeB.subscribe(expiring.id().scope(), expiryHeardOnB::add);
+    nodeB.subscribe(ordinary.id().scope(), expiryHeardOnB::add);
+    await(() -> expiryHeardOnB.size() == 2);
+    assertThat(expiryHeardOnB).containsExactly(new StateChange<>(expiring.id(), 7, null, true),
+        new StateChange<>(ordinary.id(), 8, null, true));
+    assertThat(nodeB.hasState(expiring.id())).isFalse();
+    assertThat(nodeB.hasState(ordinary.id())).isFalse();
+  }
+
+  /** {@code length} random printable ASCII characters (as many bytes), which compression barely shrinks. */
+  private static String incompressible(Random random, int length) {
+    return random.ints(length, '!', '~' + 1)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
   }
 
   @Test

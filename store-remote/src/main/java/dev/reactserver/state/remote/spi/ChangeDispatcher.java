@@ -41,7 +41,6 @@ final class ChangeDispatcher implements AutoCloseable {
   private final ConcurrentHashMap<String, CopyOnWriteArrayList<Listening>> byScope = new ConcurrentHashMap<>();
   private final ExecutorService delivery;
   private final BiFunction<String, String, StateCodec<?>> scopeCodecs;
-  private final Function<StateId, String> reader;
   private final Function<StateId, String> strictReader;
   private final Function<String, List<StoredState>> lister;
   private final StoreMetrics metrics;
@@ -52,16 +51,14 @@ final class ChangeDispatcher implements AutoCloseable {
 
   /**
    * @param scopeCodecs the codec for a declaration and type name, for scope listeners
-   * @param reader reads a state's encoded value when a message omitted it (null if that fails)
    * @param strictReader reads a state's encoded value, null if it does not exist, or throws
    * @param lister lists the states of a scope, or throws
    * @param metrics told of listeners that throw
    */
   ChangeDispatcher(String name, BiFunction<String, String, StateCodec<?>> scopeCodecs,
-      Function<StateId, String> reader, Function<StateId, String> strictReader,
+      Function<StateId, String> strictReader,
       Function<String, List<StoredState>> lister, StoreMetrics metrics) {
     this.scopeCodecs = scopeCodecs;
-    this.reader = reader;
     this.strictReader = strictReader;
     this.lister = lister;
     this.metrics = metrics;
@@ -131,8 +128,7 @@ final class ChangeDispatcher implements AutoCloseable {
       if (current == null && known == null) {
         continue;
       }
-      ChangeMessage missed = new ChangeMessage(id, id.scope(), before, current, current == null, false, false,
-          "", "");
+      ChangeMessage missed = new ChangeMessage(id, id.scope(), before, current, current == null, false, "", "");
       tellStateListeners(missed, before, current);
       if (current != null && told.containsKey(id)) {
         told.put(id, new Known(current, true));
@@ -161,7 +157,7 @@ final class ChangeDispatcher implements AutoCloseable {
       String old = before == null ? null : before.value();
       now.put(key, new Entry(state.value(), state.declaration(), state.type(), true));
       if (!Objects.equals(old, state.value())) {
-        tellScopeListeners(new ChangeMessage(state.id(), scope, old, state.value(), false, false, false,
+        tellScopeListeners(new ChangeMessage(state.id(), scope, old, state.value(), false, false,
             state.declaration(), state.type()), old, state.value());
       }
     }
@@ -170,7 +166,7 @@ final class ChangeDispatcher implements AutoCloseable {
       if (!now.containsKey(gone.getKey()) && before.value() != null) {
         now.put(gone.getKey(), new Entry(null, before.declaration(), before.type(), true));
         tellScopeListeners(new ChangeMessage(StateId.of(scope, gone.getKey()), scope, before.value(), null, true,
-            false, false, before.declaration(), before.type()), before.value(), null);
+            false, before.declaration(), before.type()), before.value(), null);
       }
     }
     scopeTold.put(scope, now);
@@ -225,9 +221,6 @@ final class ChangeDispatcher implements AutoCloseable {
     }
     String oldValue = change.oldValue();
     String newValue = change.newValue();
-    if (change.valuesOmitted() && !change.deleted()) {
-      newValue = reader.apply(change.id());
-    }
     if (!coveredByCatchUp(change, oldValue, newValue)) {
       tellStateListeners(change, oldValue, newValue);
     }
@@ -236,7 +229,7 @@ final class ChangeDispatcher implements AutoCloseable {
     if (known != null) {
       String key = change.id().key();
       Entry last = known.get(key);
-      covered = last != null && last.caughtUp() && !change.valuesOmitted()
+      covered = last != null && last.caughtUp()
           && (change.deleted() ? last.value() == null
               : Objects.equals(newValue, last.value()) && !Objects.equals(oldValue, last.value()));
       if (change.deleted()) {
@@ -285,7 +278,7 @@ final class ChangeDispatcher implements AutoCloseable {
    */
   private boolean coveredByCatchUp(ChangeMessage change, String oldValue, String newValue) {
     Known known = told.get(change.id());
-    if (known == null || !known.caughtUp() || change.valuesOmitted()) {
+    if (known == null || !known.caughtUp()) {
       return false;
     }
     String last = known.value();

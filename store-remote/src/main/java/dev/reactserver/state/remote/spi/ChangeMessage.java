@@ -7,13 +7,12 @@ import dev.reactserver.state.runtime.StateId;
 /**
  * One message on a store's change channel, as the server's scripts and statements write it: a JSON object
  * {@code {"s": scope, "k": key, "o": old, "n": new, "d": deleted, "c": declaration, "t": type}} for a
- * write, where {@code "o"} and {@code "n"} hold encoded values as strings; {@code "r": true} instead of
- * the values when they were too large for the channel (the receiver reads the state); or
+ * write, where {@code "o"} and {@code "n"} hold encoded values as strings; or
  * {@code {"s": scope, "e": true}} when a whole scope ended, after the deletions of its states.
  */
 record ChangeMessage(
     StateId id, String scope, String oldValue, String newValue, boolean deleted, boolean scopeEnded,
-    boolean valuesOmitted, String declaration, String type) {
+    String declaration, String type) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,11 +25,10 @@ record ChangeMessage(
     }
     String scope = node.path("s").asText();
     if (node.path("e").asBoolean(false)) {
-      return new ChangeMessage(null, scope, null, null, false, true, false, "", "");
+      return new ChangeMessage(null, scope, null, null, false, true, "", "");
     }
     return new ChangeMessage(StateId.of(scope, node.path("k").asText()), scope, text(node, "o"),
-        text(node, "n"), node.path("d").asBoolean(false), false, node.path("r").asBoolean(false),
-        node.path("c").asText(""), node.path("t").asText(""));
+        text(node, "n"), node.path("d").asBoolean(false), false, node.path("c").asText(""), node.path("t").asText(""));
   }
 
   private static String text(JsonNode node, String field) {

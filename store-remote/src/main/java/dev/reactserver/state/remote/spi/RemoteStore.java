@@ -1,7 +1,6 @@
 package dev.reactserver.state.remote.spi;
 
 import dev.reactserver.state.runtime.ScopeKind;
-import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
@@ -11,7 +10,6 @@ import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.spi.ResolvedScopes;
 import dev.reactserver.state.runtime.spi.StateCodec;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +37,6 @@ import java.util.function.UnaryOperator;
  */
 public abstract class RemoteStore implements Store, AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final Comparator<StateId> BY_SCOPE_AND_KEY =
       Comparator.comparing(StateId::scope).thenComparing(StateId::key);
   /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
@@ -66,8 +63,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     this.declarations = new Declarations(this, settings.codecs, settings.resetUndecodable);
     this.touches = new ClientTouches(idleMillis);
     this.metrics = settings.metrics;
-    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::valueOrNull, this::value, this::list,
-        metrics);
+    this.changes = new ChangeDispatcher(name, declarations::codecFor, this::value, this::list, metrics);
   }
 
   // ---- the primitives of one server: one round trip each, atomic, every write publishes its change ----
@@ -192,7 +188,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   /**
    * Takes one message of the server's change channel: a JSON object {@code {"s": scope, "k": key,
    * "o": old, "n": new, "d": deleted, "c": declaration, "t": type}} for a write, with the encoded values
-   * as strings; {@code "r": true} instead of the values when they were too large for the channel; or
+   * as strings; or
    * {@code {"s": scope, "e": true}} after the deletions of a scope that ended.
    */
   protected final void receive(String message) {
@@ -540,15 +536,6 @@ public abstract class RemoteStore implements Store, AutoCloseable {
       return remote;
     }
     throw new IllegalArgumentException(ref + " was not prepared by this store");
-  }
-
-  private String valueOrNull(StateId id) {
-    try {
-      return value(id);
-    } catch (StateException e) {
-      LOG.log(Level.WARNING, "cannot read state " + id + " for its listeners", e);
-      return null;
-    }
   }
 
   /** A held update's function running on this thread. */
