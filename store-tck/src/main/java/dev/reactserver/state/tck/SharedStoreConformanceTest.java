@@ -2,6 +2,7 @@ package dev.reactserver.state.tck;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateCodecException;
@@ -147,6 +148,23 @@ public abstract class SharedStoreConformanceTest {
   /** How many requests the stores of this test have sent to the server so far. */
   protected abstract long roundTrips();
 
+  /**
+   * Whether a change written on one node reaches the listeners of another; true by default. A store
+   * configured without a change channel (listeners hear their own node's writes) says false: the tests
+   * of the channel are then skipped, naming the reason, and the others listen on the writing node.
+   */
+  protected boolean tellsOtherNodes() {
+    return true;
+  }
+
+  /**
+   * The most round trips binding states that do not exist yet may take: 1 by default (one script or
+   * statement creates and reads them); binding existing states is always one.
+   */
+  protected long maxRoundTripsOfAFirstBind() {
+    return 1;
+  }
+
   /** How long a listener on another node, or the recovery after an outage, may take. */
   protected Duration patience() {
     return Duration.ofSeconds(20);
@@ -215,6 +233,7 @@ public abstract class SharedStoreConformanceTest {
 
   @Test
   void aChangeOnOneNodeReachesTheListenersOfAnother() {
+    assumeTrue(tellsOtherNodes(), "this store is configured without a change channel between nodes");
     String namespace = freshNamespace();
     Store a = node(namespace);
     Store b = node(namespace);
@@ -239,6 +258,7 @@ public abstract class SharedStoreConformanceTest {
 
   @Test
   void aNodeWhoseChangeChannelWasCutIsToldWhatItMissedOnceItIsBack() throws InterruptedException {
+    assumeTrue(tellsOtherNodes(), "this store is configured without a change channel between nodes");
     String namespace = freshNamespace();
     Store a = node(namespace);
     try (TcpProxy proxy = TcpProxy.to(serverAddress())) {
@@ -358,7 +378,7 @@ public abstract class SharedStoreConformanceTest {
     Object value = four.get(0).get();
     long get = roundTrips() - before;
 
-    assertThat(firstBind).isEqualTo(1);
+    assertThat(firstBind).isAtMost(maxRoundTripsOfAFirstBind());
     assertThat(secondBind).isEqualTo(1);
     assertThat(sum).isEqualTo(14L);
     assertThat(add).isEqualTo(1);
@@ -378,7 +398,7 @@ public abstract class SharedStoreConformanceTest {
     assertThrows(StateException.class, () -> four.get(1).get());
     long refusedRead = roundTrips() - before;
 
-    assertThat(bind).isEqualTo(1);
+    assertThat(bind).isAtMost(maxRoundTripsOfAFirstBind());
     assertThat(refusedRead).isEqualTo(0);
     assertThat(four.get(0).get()).isEqualTo(1);
     assertThat(store.states().keySet()).doesNotContain(
@@ -607,7 +627,7 @@ public abstract class SharedStoreConformanceTest {
     Duration timeout = Duration.ofSeconds(1);
     String namespace = freshNamespace();
     Store nodeA = node(namespace, new Settings(timeout, false, 100));
-    Store nodeB = node(namespace, new Settings(timeout, false, 100));
+    Store nodeB = tellsOtherNodes() ? node(namespace, new Settings(timeout, false, 100)) : nodeA;
     StateRef<Integer> idleOnA = StateContext.of(nodeA).withClient("idle").bind(ITEMS, 1);
     StateRef<Integer> busyOnA = StateContext.of(nodeA).withClient("busy").bind(ITEMS, 2);
     idleOnA.set(5);
@@ -631,7 +651,7 @@ public abstract class SharedStoreConformanceTest {
     Duration timeout = Duration.ofSeconds(1);
     String namespace = freshNamespace();
     Store nodeA = node(namespace, new Settings(timeout, false, 100));
-    Store nodeB = node(namespace, new Settings(timeout, false, 100));
+    Store nodeB = tellsOtherNodes() ? node(namespace, new Settings(timeout, false, 100)) : nodeA;
     Random random = new Random(13);
     String longClient = incompressible(random, 10_000);
     String longKey = incompressible(random, 10_000);

@@ -66,6 +66,14 @@ public abstract class StoreConformanceTest {
   /** Releases what {@link #newStore()} opened; by default nothing. */
   protected void dispose(Store store) {}
 
+  /**
+   * How long the concurrent workloads (four threads × 2,500 rounds of increments and updates) may take
+   * before the test calls them hung; a minute by default, longer for servers with millisecond round trips.
+   */
+  protected Duration workloadTimeout() {
+    return Duration.ofMinutes(1);
+  }
+
   /** How long a listener may take to be told of a change. */
   protected Duration deliveryTimeout() {
     return Duration.ofSeconds(5);
@@ -239,7 +247,7 @@ public abstract class StoreConformanceTest {
         }));
       }
       for (Future<?> future : done) {
-        future.get(1, TimeUnit.MINUTES);
+        future.get(workloadTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
     } finally {
       pool.shutdownNow();

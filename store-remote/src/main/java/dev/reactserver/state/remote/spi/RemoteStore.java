@@ -417,6 +417,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
       int[] retries) {
     StoredState current = stateOrCreate(ref);
     for (int attempt = 1; ; attempt++) {
+      long started = System.nanoTime();
       T next = fn.apply(declarations.decode(ref, current.value()));
       CompareAndSetResult result =
           compareAndSet(ref.id(), current.version(), Declarations.encode(ref.id(), ref.codec, next));
@@ -439,7 +440,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
       if (RetryPolicy.retriesAtOnce(attempt) && result.found() != null) {
         current = result.found(); // fresh: retry at once, without another read
       } else {
-        RetryPolicy.backOff(attempt); // writers keep colliding: spread them out, then read what is there now
+        // writers keep colliding: spread them out, then read what is there now
+        RetryPolicy.backOff(attempt, System.nanoTime() - started);
         current = stateOrCreate(ref);
       }
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       throws {@link StateConflictException};
  *   <li>the first {@value #IMMEDIATE_RETRIES} lost compare-and-sets retry at once with the value the server
  *       answered; later ones wait a random time of up to {@code 1 µs << min(attempt, }{@value
- *       #MAX_BACK_OFF_SHIFT}{@code )} (2 ms) and read again, so that colliding writers spread out;
+ *       #MAX_BACK_OFF_SHIFT}{@code )} (2 ms), or twice the time the lost attempt took if that is longer,
+ *       and read again, so that colliding writers spread out;
  *   <li>after {@value #HOLD_AFTER_CONFLICTS} lost compare-and-sets, if attempts remain (so only with more
  *       than {@value #HOLD_AFTER_CONFLICTS} attempts), an outermost update asks the server to hold the
  *       state for one more run of its function;
@@ -67,10 +68,13 @@ final class RetryPolicy {
     return attempt <= IMMEDIATE_RETRIES;
   }
 
-  /** Waits before the attempt after {@code attempt}: writers that keep colliding spread out. */
-  static void backOff(int attempt) {
+  /**
+   * Waits before the attempt after {@code attempt}, which took {@code attemptNanos}: writers that keep
+   * colliding spread out, over at least twice an attempt's time (on a slow server 2 ms spread nothing).
+   */
+  static void backOff(int attempt, long attemptNanos) {
     if (attempt > IMMEDIATE_RETRIES) {
-      long maxNanos = 1_000L << Math.min(attempt, MAX_BACK_OFF_SHIFT);
+      long maxNanos = Math.max(1_000L << Math.min(attempt, MAX_BACK_OFF_SHIFT), 2 * attemptNanos);
       LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxNanos));
     }
   }

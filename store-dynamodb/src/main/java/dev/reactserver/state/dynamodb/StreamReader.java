@@ -1,0 +1,207 @@
+package dev.reactserver.state.dynamodb;
+
+import dev.reactserver.state.runtime.StoreUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * Reads the table's stream on one thread and hands each change of a state (and each scope's end) on as
+ * a change message, in the order of each shard. It starts at the stream's end when the store is built
+ * (so no change written after that is missed), follows new shards from their start, and after a failure
+ * starts at the end again and calls {@code restored} (the records in between are not read).
+ */
+final class StreamReader implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  private static final long DISCOVER_EVERY_MILLIS = 5_000;
+
+  private final DynamoDbStreamsClient client;
+  private final boolean ownsClient;
+  private final String streamArn;
+  private final Consumer<String> receiver;
+  private final Runnable restored;
+  private final long pollMillis;
+  private final AwsRequestOverrideConfiguration timeout;
+  private final Map<String, String> iterators = new LinkedHashMap<>();
+  private final Set<String> finished = new HashSet<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private long discovered;
+
+  /**
+   * Positions at the end of every open shard, then starts reading.
+   *
+   * @throws StoreUnavailableException if the stream cannot be read
+   */
+  StreamReader(DynamoDbStreamsClient client, boolean ownsClient, String streamArn, Consumer<String> receiver,
+      Runnable restored, Duration poll, AwsRequestOverrideConfiguration timeout) {
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.streamArn = streamArn;
+    this.receiver = receiver;
+    this.restored = restored;
+    this.pollMillis = poll.toMillis();
+    this.timeout = timeout;
+    try {
+      discover(true);
+    } catch (SdkException e) {
+      close();
+      throw new StoreUnavailableException("cannot read the stream " + streamArn + ": " + e.getMessage(), e);
+    }
+    this.thread = new Thread(this::read, "reactserver-state-stream-" + streamArn.substring(
+        Math.max(0, streamArn.length() - 40)));
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void read() {
+    boolean failing = false;
+    while (running) {
+      try {
+        if (failing) {
+          iterators.clear();
+          finished.clear();
+          discover(true);
+          LOG.log(System.Logger.Level.INFO, "reading the stream " + streamArn + " again; listeners are told"
+              + " what they missed");
+          restored.run();
+          failing = false;
+        }
+        boolean any = false;
+        for (String shard : List.copyOf(iterators.keySet())) {
+          any |= readShard(shard);
+        }
+        if (System.currentTimeMillis() - discovered > DISCOVER_EVERY_MILLIS) {
+          discover(false);
+        }
+        if (!any) {
+          pause(pollMillis);
+        }
+      } catch (RuntimeException e) {
+        if (running) {
+          // Once per outage at WARNING: listeners on this instance hear nothing until it is back.
+          LOG.log(failing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "reading the stream "
+              + streamArn + " failed; listeners of this instance hear other instances' changes again once it"
+              + " is back", e);
+          failing = true;
+          pause(Math.max(pollMillis, 250));
+        }
+      }
+    }
+  }
+
+  /** Reads one batch of a shard's records; whether there were any. */
+  private boolean readShard(String shard) {
+    String iterator = iterators.get(shard);
+    GetRecordsResponse response = client.getRecords(b -> b.shardIterator(iterator).overrideConfiguration(timeout));
+    for (Record record : response.records()) {
+      String message = message(record);
+      if (message != null) {
+        receiver.accept(message);
+      }
+    }
+    if (response.nextShardIterator() == null) {
+      iterators.remove(shard); // closed: its children follow
+      finished.add(shard);
+      discover(false);
+    } else {
+      iterators.put(shard, response.nextShardIterator());
+    }
+    return !response.records().isEmpty();
+  }
+
+  /**
+   * Finds the stream's shards: at the start, the open ones from their end; later, new ones from their
+   * start (they began after this reader did).
+   */
+  private void discover(boolean atStart) {
+    List<Shard> shards = new ArrayList<>();
+    String last = null;
+    do {
+      String from = last;
+      DescribeStreamResponse page = client.describeStream(b -> b.streamArn(streamArn)
+          .exclusiveStartShardId(from).overrideConfiguration(timeout));
+      shards.addAll(page.streamDescription().shards());
+      last = page.streamDescription().lastEvaluatedShardId();
+    } while (last != null);
+    for (Shard shard : shards) {
+      String id = shard.shardId();
+      if (iterators.containsKey(id) || finished.contains(id)) {
+        continue;
+      }
+      boolean open = shard.sequenceNumberRange() == null || shard.sequenceNumberRange().endingSequenceNumber() == null;
+      if (atStart && !open) {
+        finished.add(id); // history from before this reader
+        continue;
+      }
+      ShardIteratorType type = atStart ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
+      String iterator = client.getShardIterator(b -> b.streamArn(streamArn).shardId(id).shardIteratorType(type)
+          .overrideConfiguration(timeout)).shardIterator();
+      if (iterator != null) {
+        iterators.put(id, iterator);
+      }
+    }
+    discovered = System.currentTimeMillis();
+  }
+
+  /** The change message a record stands for, or null (a creation, a touch, a link, a hold). */
+  static String message(Record record) {
+    Map<String, AttributeValue> before = record.dynamodb().oldImage();
+    Map<String, AttributeValue> after = record.dynamodb().newImage();
+    OperationType operation = record.eventName();
+    if (operation == OperationType.INSERT && after != null && Items.isEnd(after)) {
+      return Items.endMessage(Items.string(after, Items.SCOPE));
+    }
+    if (operation == OperationType.REMOVE && before != null && Items.isState(before)) {
+      return Items.changeMessage(Items.id(before), Items.value(before), null, true,
+          Items.string(before, Items.DECLARATION), Items.string(before, Items.TYPE));
+    }
+    if (operation == OperationType.MODIFY && before != null && after != null && Items.isState(after)
+        && Items.version(before) != Items.version(after)) {
+      return Items.changeMessage(Items.id(after), Items.value(before), Items.value(after), false,
+          Items.string(after, Items.DECLARATION), Items.string(after, Items.TYPE));
+    }
+    return null;
+  }
+
+  private void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (ownsClient) {
+      client.close();
+    }
+  }
+}
