@@ -352,7 +352,8 @@ public final class DynamoDbStore extends RemoteStore {
     sized.put(attribute, Items.valueOf(value));
     Items.requireFits(id, sized);
     refuseWriteWhileHolding("write " + id);
-    String update = "SET " + attribute + " = :value ADD " + VERSION + " :one REMOVE " + other;
+    // A write after a hold expired breaks it, so that the late holder's own write fails.
+    String update = "SET " + attribute + " = :value ADD " + VERSION + " :one REMOVE " + other + ", #hold, #until";
     String check = WRITABLE + condition;
     long deadline = holdDeadline();
     while (true) {
@@ -406,7 +407,7 @@ public final class DynamoDbStore extends RemoteStore {
     long low = by < 0 ? min - by : min;
     long high = by > 0 ? max - by : max;
     refuseWriteWhileHolding("add to " + id);
-    String update = "ADD " + NUMBER + " :by, " + VERSION + " :one";
+    String update = "ADD " + NUMBER + " :by, " + VERSION + " :one REMOVE #hold, #until";
     String check = WRITABLE + " AND " + NUMBER + " BETWEEN :low AND :high";
     long deadline = holdDeadline();
     return inOrder(id, () -> {

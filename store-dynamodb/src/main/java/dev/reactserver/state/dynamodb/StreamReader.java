@@ -30,6 +30,7 @@ final class StreamReader implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final long DISCOVER_EVERY_MILLIS = 5_000;
+  private static final int BATCH = 1_000;
 
   private final DynamoDbStreamsClient client;
   private final boolean ownsClient;
@@ -83,15 +84,15 @@ final class StreamReader implements AutoCloseable {
           restored.run();
           failing = false;
         }
-        boolean any = false;
+        boolean full = false;
         for (String shard : List.copyOf(iterators.keySet())) {
-          any |= readShard(shard);
+          full |= readShard(shard);
         }
         if (System.currentTimeMillis() - discovered > DISCOVER_EVERY_MILLIS) {
           discover(false);
         }
-        if (!any) {
-          pause(pollMillis);
+        if (!full) {
+          pause(pollMillis); // each poll costs the server a read: at most one per interval unless behind
         }
       } catch (RuntimeException e) {
         if (running) {
@@ -106,10 +107,11 @@ final class StreamReader implements AutoCloseable {
     }
   }
 
-  /** Reads one batch of a shard's records; whether there were any. */
+  /** Reads one batch of a shard's records; whether it was full (more are waiting). */
   private boolean readShard(String shard) {
     String iterator = iterators.get(shard);
-    GetRecordsResponse response = client.getRecords(b -> b.shardIterator(iterator).overrideConfiguration(timeout));
+    GetRecordsResponse response = client.getRecords(b -> b.shardIterator(iterator).limit(BATCH)
+        .overrideConfiguration(timeout));
     for (Record record : response.records()) {
       String message = message(record);
       if (message != null) {
@@ -123,7 +125,7 @@ final class StreamReader implements AutoCloseable {
     } else {
       iterators.put(shard, response.nextShardIterator());
     }
-    return !response.records().isEmpty();
+    return response.records().size() >= BATCH;
   }
 
   /**

@@ -149,6 +149,14 @@ public abstract class SharedStoreConformanceTest {
   protected abstract long roundTrips();
 
   /**
+   * How many rounds of increments and updates each thread of the concurrent workloads (two nodes × four threads on one
+   * state) makes; 2,500 by default. A store whose every call is a slow round trip may make fewer.
+   */
+  protected int workloadRounds() {
+    return 2_500;
+  }
+
+  /**
    * Whether a change written on one node reaches the listeners of another; true by default. A store
    * configured without a change channel (listeners hear their own node's writes) says false: the tests
    * of the channel are then skipped, naming the reason, and the others listen on the writing node.
@@ -201,7 +209,7 @@ public abstract class SharedStoreConformanceTest {
     String namespace = freshNamespace();
     List<Store> nodes = List.of(node(namespace), node(namespace));
     int threadsPerNode = 4;
-    int perThread = 2_500;
+    int perThread = workloadRounds();
     ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * threadsPerNode);
     try {
       CyclicBarrier start = new CyclicBarrier(nodes.size() * threadsPerNode);
