@@ -18,7 +18,7 @@ public final class ExampleMain {
 
   private ExampleMain() {}
 
-  /** Runs the example on the store that {@code --store=memory|redis|postgres} names (memory by default). */
+  /** Runs the example on the store that {@code --store=memory|redis|postgres|dynamodb} names (memory by default). */
   public static void main(String[] args) throws Exception {
     run(ExampleStore.fromArguments(args), System.out);
   }

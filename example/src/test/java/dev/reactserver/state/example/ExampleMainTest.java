@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExampleMainTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"redis", "postgres"})
+  @ValueSource(strings = {"redis", "postgres", "dynamodb"})
   void runsOnASharedStoreWithOneFlagAndShowsASecondNode(String store) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ExampleMain.run(ExampleStore.fromArguments("--store=" + store),
@@ -40,7 +40,7 @@ class ExampleMainTest {
   void rejectsAnUnknownStore() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ExampleStore.fromArguments("--store=mongo"));
-    assertThat(e).hasMessageThat().contains("use --store=memory|redis|postgres");
+    assertThat(e).hasMessageThat().contains("use --store=memory|redis|postgres|dynamodb");
   }
 
   @Test

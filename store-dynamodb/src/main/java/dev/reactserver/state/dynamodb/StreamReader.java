@@ -13,18 +13,23 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Reads the table's stream on one thread and hands each change of a state (and each scope's end) on as
  * a change message, in the order of each shard. It starts at the stream's end when the store is built
- * (so no change written after that is missed), follows new shards from their start, and after a failure
- * starts at the end again and calls {@code restored} (the records in between are not read).
+ * (so no change written after that is missed), follows new shards from their start, and after a failed
+ * call reads on from where it stood; only if the stream no longer has those records (an iterator
+ * expires after 15 minutes, records after 24 hours) does it start at the end again and call
+ * {@code restored}.
  */
 final class StreamReader implements AutoCloseable {
 
@@ -73,20 +78,25 @@ final class StreamReader implements AutoCloseable {
 
   private void read() {
     boolean failing = false;
+    boolean lost = false;
     while (running) {
       try {
-        if (failing) {
+        if (lost) {
           iterators.clear();
           finished.clear();
           discover(true);
-          LOG.log(System.Logger.Level.INFO, "reading the stream " + streamArn + " again; listeners are told"
-              + " what they missed");
+          LOG.log(System.Logger.Level.INFO, "reading the stream " + streamArn + " from its end again; listeners"
+              + " are told what they missed");
           restored.run();
-          failing = false;
+          lost = false;
         }
         boolean full = false;
         for (String shard : List.copyOf(iterators.keySet())) {
           full |= readShard(shard);
+        }
+        if (failing) {
+          LOG.log(System.Logger.Level.INFO, "reading the stream " + streamArn + " again, from where it stopped");
+          failing = false;
         }
         if (System.currentTimeMillis() - discovered > DISCOVER_EVERY_MILLIS) {
           discover(false);
@@ -94,12 +104,17 @@ final class StreamReader implements AutoCloseable {
         if (!full) {
           pause(pollMillis); // each poll costs the server a read: at most one per interval unless behind
         }
+      } catch (ExpiredIteratorException | TrimmedDataAccessException | ResourceNotFoundException e) {
+        // Where this reader stood is gone: start at the end, and catch the listeners up.
+        LOG.log(System.Logger.Level.WARNING, "the stream " + streamArn + " no longer has the records after"
+            + " where this instance read; its listeners are caught up", e);
+        lost = true;
       } catch (RuntimeException e) {
         if (running) {
-          // Once per outage at WARNING: listeners on this instance hear nothing until it is back.
+          // Once per outage at WARNING; the iterators stay valid (15 minutes), so nothing is missed.
           LOG.log(failing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "reading the stream "
-              + streamArn + " failed; listeners of this instance hear other instances' changes again once it"
-              + " is back", e);
+              + streamArn + " failed; listeners of this instance hear other instances' changes once it is"
+              + " back", e);
           failing = true;
           pause(Math.max(pollMillis, 250));
         }
