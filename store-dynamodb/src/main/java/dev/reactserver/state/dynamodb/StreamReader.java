@@ -162,11 +162,8 @@ final class StreamReader implements AutoCloseable {
       if (iterators.containsKey(id) || finished.contains(id)) {
         continue;
       }
-      boolean open = shard.sequenceNumberRange() == null || shard.sequenceNumberRange().endingSequenceNumber() == null;
-      if (atStart && !open) {
-        finished.add(id); // history from before this reader
-        continue;
-      }
+      // At the start every shard is read from its end: a closed one then ends at once (servers differ in
+      // whether an open shard reports an ending sequence number, so that is not asked).
       ShardIteratorType type = atStart ? ShardIteratorType.LATEST : ShardIteratorType.TRIM_HORIZON;
       String iterator = client.getShardIterator(b -> b.streamArn(streamArn).shardId(id).shardIteratorType(type)
           .overrideConfiguration(timeout)).shardIterator();

@@ -274,6 +274,25 @@ public abstract class SharedStoreConformanceTest {
   }
 
   @Test
+  void aNodeStartedAfterOthersWroteHearsWhatIsWrittenNext() {
+    assumeTrue(tellsOtherNodes(), "this store is configured without a change channel between nodes");
+    String namespace = freshNamespace();
+    Store a = node(namespace);
+    StateRef<Integer> onA = StateContext.of(a).bind(COUNT, 0);
+    for (int i = 1; i <= 20; i++) {
+      onA.set(i);
+    }
+    Store late = node(namespace);
+    List<StateChange<Integer>> heard = new CopyOnWriteArrayList<>();
+    StateContext.of(late).bind(COUNT, 0).subscribe(heard::add);
+
+    onA.set(21);
+
+    await(() -> !heard.isEmpty());
+    assertThat(heard).containsExactly(new StateChange<>(onA.id(), 20, 21, false));
+  }
+
+  @Test
   void aNodeWhoseChangeChannelWasCutIsToldWhatItMissedOnceItIsBack() throws InterruptedException {
     assumeTrue(tellsOtherNodes(), "this store is configured without a change channel between nodes");
     String namespace = freshNamespace();
