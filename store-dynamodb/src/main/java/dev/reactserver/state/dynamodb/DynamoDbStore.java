@@ -110,7 +110,10 @@ public final class DynamoDbStore extends RemoteStore {
     this.table = builder.table;
     this.ownsClient = builder.client == null;
     this.client = ownsClient ? newClient(builder) : builder.client;
-    this.timeout = AwsRequestOverrideConfiguration.builder().apiCallTimeout(commandTimeout()).build();
+    // The clients the store builds bound every call themselves; the application's get it per request.
+    AwsRequestOverrideConfiguration bounded =
+        AwsRequestOverrideConfiguration.builder().apiCallTimeout(commandTimeout()).build();
+    this.timeout = ownsClient ? null : bounded;
     StreamReader reader = null;
     try {
       TableSetup setup = new TableSetup(client, table, builder.changes, timeout);
@@ -119,7 +122,7 @@ public final class DynamoDbStore extends RemoteStore {
         DynamoDbStreamsClient streamsClient = builder.streamsClient != null ? builder.streamsClient
             : newStreamsClient(builder);
         reader = new StreamReader(streamsClient, builder.streamsClient == null, streamArn, this::receive,
-            this::changeChannelRestored, builder.streamPollInterval, timeout);
+            this::changeChannelRestored, builder.streamPollInterval, builder.streamsClient == null ? null : bounded);
       }
       this.streams = reader;
       long idle = idleClientTimeoutMillis();
