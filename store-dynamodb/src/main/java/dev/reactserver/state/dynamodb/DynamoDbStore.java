@@ -47,11 +47,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -109,7 +110,7 @@ public final class DynamoDbStore extends RemoteStore {
     super(builder, "dynamodb-" + builder.table);
     this.table = builder.table;
     this.ownsClient = builder.client == null;
-    this.client = ownsClient ? newClient(builder) : builder.client;
+    this.client = ownsClient ? configured(DynamoDbClient.builder(), builder).build() : builder.client;
     // The clients the store builds bound every call themselves; the application's get it per request.
     AwsRequestOverrideConfiguration bounded =
         AwsRequestOverrideConfiguration.builder().apiCallTimeout(commandTimeout()).build();
@@ -120,7 +121,7 @@ public final class DynamoDbStore extends RemoteStore {
       String streamArn = builder.createTable ? setup.createIfMissing() : setup.check();
       if (builder.changes) {
         DynamoDbStreamsClient streamsClient = builder.streamsClient != null ? builder.streamsClient
-            : newStreamsClient(builder);
+            : configured(DynamoDbStreamsClient.builder(), builder).build();
         reader = new StreamReader(streamsClient, builder.streamsClient == null, streamArn, this::receive,
             this::changeChannelRestored, builder.streamPollInterval, builder.streamsClient == null ? null : bounded);
       }
@@ -920,9 +921,13 @@ public final class DynamoDbStore extends RemoteStore {
     }
   }
 
-  private DynamoDbClient newClient(Builder builder) {
-    DynamoDbClientBuilder clients = DynamoDbClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
+  /**
+   * Configures a client builder of the store's own: the URL connection HTTP client, every call bounded by
+   * the command timeout, and the region, endpoint and credentials the builder names.
+   */
+  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B clients,
+      Builder builder) {
+    clients.httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(commandTimeout())
             .socketTimeout(commandTimeout()))
         .overrideConfiguration(c -> c.apiCallTimeout(commandTimeout()));
@@ -935,25 +940,7 @@ public final class DynamoDbStore extends RemoteStore {
     if (builder.credentials != null) {
       clients.credentialsProvider(builder.credentials);
     }
-    return clients.build();
-  }
-
-  private DynamoDbStreamsClient newStreamsClient(Builder builder) {
-    var clients = DynamoDbStreamsClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(commandTimeout())
-            .socketTimeout(commandTimeout()))
-        .overrideConfiguration(c -> c.apiCallTimeout(commandTimeout()));
-    if (builder.region != null) {
-      clients.region(builder.region);
-    }
-    if (builder.endpoint != null) {
-      clients.endpointOverride(builder.endpoint);
-    }
-    if (builder.credentials != null) {
-      clients.credentialsProvider(builder.credentials);
-    }
-    return clients.build();
+    return clients;
   }
 
   /** A compare-and-set lost, and the server told the state it found instead. */
