@@ -106,19 +106,7 @@ public final class BenchmarkSuite {
       time("plain 88-byte objects (a state's footprint) among 10⁶",
           "StoreSizeBenchmark.getPaddedReference@1000000", "StoreSizeBenchmark.getPaddedReference@1000",
           "the same among 10³", Double.NaN);
-      for (String store : new String[] {"Redis", "Postgres"}) {
-        String bench = store + "StoreBenchmark.";
-        String raw = store.equals("Redis") ? "Lettuce " : "pgjdbc + HikariCP ";
-        time(store + " store `getX()`", bench + "getThroughStore", bench + "getRaw",
-            raw + (store.equals("Redis") ? "`HGET`" : "`SELECT value`"), 0.8);
-        time(store + " store `setX(v)`", bench + "setThroughStore", bench + "setRaw",
-            raw + (store.equals("Redis") ? "`HSET`" : "`UPDATE … SET value = ?`"), 0.8);
-        time(store + " store `incrementX(1)`", bench + "incrementThroughStore",
-            bench + "incrementRaw", raw + (store.equals("Redis") ? "`HINCRBY`" : "`UPDATE … SET value = value + 1`"),
-            0.8);
-        time(store + " store `bind` 4 states (one round trip)", bench + "bindThroughStore",
-            bench + "getRaw", "one raw read", Double.NaN);
-      }
+      serverStoreRows();
       line(String.format(Locale.ROOT, "| memory per client-scoped state, 10⁶ states | %.1f bytes | value size"
           + " excluded | | ≤ 96 bytes | %s |", bytesPerState, bytesPerState <= 96 ? "yes" : "**no**"));
       time("compile 500 components × 4 `@State`", "CompileBenchmark.compileStateProcessor",
@@ -138,6 +126,55 @@ public final class BenchmarkSuite {
       scores.forEach((name, result) -> line(String.format(Locale.ROOT, "| %s | %.3f | ± %.3f | %s |",
           name, result.getScore(), result.getScoreError(), result.getScoreUnit())));
       return out.toString();
+    }
+
+    /** The Redis and PostgreSQL stores against their raw clients, 1 and 16 threads (throughputs). */
+    private void serverStoreRows() {
+      for (String threads : new String[] {"", "16Threads"}) {
+        String suffix = threads.isEmpty() ? ", 1 thread" : ", 16 threads";
+        String redis = "RedisStoreBenchmark.";
+        String lettuce = "Lettuce ";
+        throughput("Redis store `getX()`" + suffix, redis + "getThroughStore" + threads, redis + "getRaw" + threads,
+            lettuce + "`HGET`", 0.8);
+        throughput("Redis store `setX(v)`" + suffix, redis + "setThroughStore" + threads,
+            redis + "setAndPublishRaw" + threads, lettuce + "`HSET` + `PUBLISH` of the change", 0.8);
+        throughput("Redis store `setX(v)`" + suffix, redis + "setThroughStore" + threads, redis + "setRaw" + threads,
+            lettuce + "`HSET` alone", Double.NaN);
+        throughput("Redis store `incrementX(1)`" + suffix, redis + "incrementThroughStore" + threads,
+            redis + "incrementAndPublishRaw" + threads, lettuce + "`HINCRBY` + `PUBLISH` of the change", 0.8);
+        throughput("Redis store `incrementX(1)`" + suffix, redis + "incrementThroughStore" + threads,
+            redis + "incrementRaw" + threads, lettuce + "`HINCRBY` alone", Double.NaN);
+        throughput("Redis store `bind` 4 states" + suffix, redis + "bindThroughStore" + threads,
+            redis + "bindRaw" + threads, lettuce + "4 × `HGET`, pipelined", Double.NaN);
+        String postgres = "PostgresStoreBenchmark.";
+        String pgjdbc = "pgjdbc + HikariCP ";
+        throughput("PostgreSQL store `getX()`" + suffix, postgres + "getThroughStore" + threads,
+            postgres + "getRaw" + threads, pgjdbc + "`SELECT value`", 0.8);
+        throughput("PostgreSQL store `setX(v)`" + suffix, postgres + "setThroughStore" + threads,
+            postgres + "setRaw" + threads, pgjdbc + "`UPDATE … SET value = ?`", 0.8);
+        throughput("PostgreSQL store `incrementX(1)`" + suffix, postgres + "incrementThroughStore" + threads,
+            postgres + "incrementRaw" + threads, pgjdbc + "`UPDATE … SET value = value + 1`", 0.8);
+        throughput("PostgreSQL store `bind` 4 states" + suffix, postgres + "bindThroughStore" + threads,
+            postgres + "bindRaw" + threads, pgjdbc + "`SELECT` of the 4 rows", Double.NaN);
+      }
+      String redis = "RedisStoreBenchmark.";
+      throughput("Redis store `getX()`, 16 threads, one shared state", redis + "getSharedThroughStore16Threads",
+          redis + "getSharedRaw16Threads", "Lettuce `HGET`", 0.8);
+      throughput("Redis store `setX(v)`, 16 threads, one shared state", redis + "setSharedThroughStore16Threads",
+          redis + "setSharedAndPublishRaw16Threads", "Lettuce `HSET` + `PUBLISH`", 0.8);
+      throughput("Redis store `incrementX(1)`, 16 threads, one shared state",
+          redis + "incrementSharedThroughStore16Threads", redis + "incrementSharedAndPublishRaw16Threads",
+          "Lettuce `HINCRBY` + `PUBLISH`", 0.8);
+      String postgres = "PostgresStoreBenchmark.";
+      throughput("PostgreSQL store `getX()`, 16 threads, one shared state",
+          postgres + "getSharedThroughStore16Threads", postgres + "getSharedRaw16Threads",
+          "pgjdbc + HikariCP `SELECT value`", 0.8);
+      throughput("PostgreSQL store `setX(v)`, 16 threads, one shared state",
+          postgres + "setSharedThroughStore16Threads", postgres + "setSharedRaw16Threads",
+          "pgjdbc + HikariCP `UPDATE … SET value = ?`", 0.8);
+      throughput("PostgreSQL store `incrementX(1)`, 16 threads, one shared state",
+          postgres + "incrementSharedThroughStore16Threads", postgres + "incrementSharedRaw16Threads",
+          "pgjdbc + HikariCP `UPDATE … SET value = value + 1`", 0.8);
     }
 
     /**

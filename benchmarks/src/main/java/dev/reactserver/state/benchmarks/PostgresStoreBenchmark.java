@@ -11,7 +11,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,108 +25,260 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Accessors on the PostgreSQL store against pgjdbc and HikariCP running the same kind of statement on
- * the same row of the same server (a select, an update, an update that adds), and binding a four-state
- * component (one statement). One thread: each call waits for its round trip.
+ * Accessors on the PostgreSQL store against pgjdbc and HikariCP running the plain statement on the same
+ * row of the same server: {@code SELECT value}, {@code UPDATE … SET value = ?}, {@code UPDATE … SET
+ * value = value + 1}, and binding a four-state component against one {@code SELECT} of its four rows.
+ * One thread, and 16 threads each on a client of its own or all on one shared state. The server runs as
+ * deployed: {@code fsync} and {@code synchronous_commit} on, so every commit waits for the disk.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 1, time = 1)
-@Measurement(iterations = 3, time = 1)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1, time = 2)
+@Measurement(iterations = 3, time = 2)
 @Fork(1)
 public class PostgresStoreBenchmark {
 
-  private static final String SCHEMA = "bench";
+  private static final String SELECT = "SELECT value FROM bench.states WHERE scope = ? AND key = ?";
+  private static final String SET = "UPDATE bench.states SET value = ? WHERE scope = ? AND key = ?";
+  private static final String INCREMENT =
+      "UPDATE bench.states SET value = (value::bigint + 1)::text WHERE scope = ? AND key = ?";
+  private static final String SELECT_FOUR = "SELECT value FROM bench.states"
+      + " WHERE (scope, key) IN ((?, ?), (?, ?), (?, ?), (?, ?))";
 
-  private EmbeddedPostgres server;
-  private PostgresStore store;
-  private HikariDataSource rawPool;
-  private StateContext ctx;
-  private BenchCart component;
-  private BenchCartStates cart;
-  private StateId count;
-  private StateId visits;
-  private int next;
+  /** The server, the store (its default pool) and a raw pool of one connection per thread. */
+  @State(Scope.Benchmark)
+  public static class Server {
+    EmbeddedPostgres postgres;
+    PostgresStore store;
+    HikariDataSource raw;
+    final AtomicInteger clients = new AtomicInteger();
 
-  @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    server = EmbeddedPostgres.start();
-    String url = server.getJdbcUrl("postgres", "postgres");
-    store = PostgresStore.builder(url, "postgres", null).schema(SCHEMA).poolSize(2).build();
-    ctx = StateContext.of(store).withClient("c-42").withUser("u-7").forComponent("cart#1");
-    component = new BenchCart();
-    cart = BenchCartStates.bind(ctx, component);
-    count = cart.countState().id();
-    visits = cart.visitsState().id();
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setUsername("postgres");
-    config.setMaximumPoolSize(2);
-    rawPool = new HikariDataSource(config);
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on").start();
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      store = PostgresStore.builder(url, "postgres", null).schema("bench").build();
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(url);
+      config.setUsername("postgres");
+      config.setMaximumPoolSize(16);
+      raw = new HikariDataSource(config);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws IOException {
+      raw.close();
+      store.close();
+      postgres.close();
+    }
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    rawPool.close();
-    store.close();
-    server.close();
-  }
+  /** Each thread's own client of the component. */
+  @State(Scope.Thread)
+  public static class Client {
+    StateContext ctx;
+    BenchCart component;
+    BenchCartStates cart;
+    StateId count;
+    StateId visits;
+    List<StateId> four;
+    int next;
 
-  @Benchmark
-  public int getThroughStore() {
-    return cart.getCount();
-  }
-
-  @Benchmark
-  public int getRaw() throws SQLException {
-    return Integer.parseInt(rawText("SELECT value FROM bench.states WHERE scope = ? AND key = ?", count, null));
-  }
-
-  @Benchmark
-  public void setThroughStore() {
-    cart.setCount(next++ & 1023);
-  }
-
-  @Benchmark
-  public String setRaw() throws SQLException {
-    return rawText("UPDATE bench.states SET value = ? WHERE scope = ? AND key = ? RETURNING value", count,
-        Integer.toString(next++ & 1023));
-  }
-
-  @Benchmark
-  public long incrementThroughStore() {
-    return cart.incrementVisits(1);
+    @Setup(Level.Trial)
+    public void bind(Server server) {
+      int n = server.clients.incrementAndGet();
+      ctx = StateContext.of(server.store).withClient("c-" + n).withUser("u-" + n).forComponent("cart#" + n);
+      component = new BenchCart();
+      cart = BenchCartStates.bind(ctx, component);
+      count = cart.countState().id();
+      visits = cart.visitsState().id();
+      four = List.of(count, cart.pointsState().id(), cart.totalState().id(), visits);
+    }
   }
 
   @Benchmark
-  public long incrementRaw() throws SQLException {
-    return Long.parseLong(rawText("UPDATE bench.states SET value = (value::bigint + 1)::text"
-        + " WHERE scope = ? AND key = ? RETURNING value", visits, null));
+  @Threads(1)
+  public int getThroughStore(Client client) {
+    return client.cart.getCount();
   }
 
   @Benchmark
-  public BenchCartStates bindThroughStore() {
-    return BenchCartStates.bind(ctx, component);
+  @Threads(1)
+  public String getRaw(Server server, Client client) throws SQLException {
+    return select(server, client.count);
   }
 
-  /** Runs one statement on a pooled connection; the first parameter is {@code value} unless it is null. */
-  private String rawText(String sql, StateId id, String value) throws SQLException {
-    try (Connection connection = rawPool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      int i = 1;
-      if (value != null) {
-        statement.setString(i++, value);
-      }
-      statement.setString(i++, id.scope());
-      statement.setString(i, id.key());
+  @Benchmark
+  @Threads(1)
+  public void setThroughStore(Client client) {
+    client.cart.setCount(client.next++ & 1023);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int setRaw(Server server, Client client) throws SQLException {
+    return set(server, client.count, client.next++ & 1023);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int incrementThroughStore(Client client) {
+    return client.cart.incrementCount(1);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int incrementRaw(Server server, Client client) throws SQLException {
+    return increment(server, client.count);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public BenchCartStates bindThroughStore(Client client) {
+    return BenchCartStates.bind(client.ctx, client.component);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int bindRaw(Server server, Client client) throws SQLException {
+    return selectFour(server, client.four);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int getThroughStore16Threads(Client client) {
+    return getThroughStore(client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public String getRaw16Threads(Server server, Client client) throws SQLException {
+    return getRaw(server, client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public void setThroughStore16Threads(Client client) {
+    setThroughStore(client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int setRaw16Threads(Server server, Client client) throws SQLException {
+    return setRaw(server, client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int incrementThroughStore16Threads(Client client) {
+    return incrementThroughStore(client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int incrementRaw16Threads(Server server, Client client) throws SQLException {
+    return incrementRaw(server, client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public BenchCartStates bindThroughStore16Threads(Client client) {
+    return bindThroughStore(client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int bindRaw16Threads(Server server, Client client) throws SQLException {
+    return bindRaw(server, client);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public long getSharedThroughStore16Threads(Client client) {
+    return client.cart.getVisits();
+  }
+
+  @Benchmark
+  @Threads(16)
+  public String getSharedRaw16Threads(Server server, Client client) throws SQLException {
+    return select(server, client.visits);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public void setSharedThroughStore16Threads(Client client) {
+    client.cart.setVisits(client.next++ & 1023);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int setSharedRaw16Threads(Server server, Client client) throws SQLException {
+    return set(server, client.visits, client.next++ & 1023);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public long incrementSharedThroughStore16Threads(Client client) {
+    return client.cart.incrementVisits(1);
+  }
+
+  @Benchmark
+  @Threads(16)
+  public int incrementSharedRaw16Threads(Server server, Client client) throws SQLException {
+    return increment(server, client.visits);
+  }
+
+  private static String select(Server server, StateId id) throws SQLException {
+    try (Connection connection = server.raw.getConnection();
+        PreparedStatement statement = connection.prepareStatement(SELECT)) {
+      statement.setString(1, id.scope());
+      statement.setString(2, id.key());
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         return rows.getString(1);
       }
+    }
+  }
+
+  private static int set(Server server, StateId id, int value) throws SQLException {
+    try (Connection connection = server.raw.getConnection();
+        PreparedStatement statement = connection.prepareStatement(SET)) {
+      statement.setString(1, Integer.toString(value));
+      statement.setString(2, id.scope());
+      statement.setString(3, id.key());
+      return statement.executeUpdate();
+    }
+  }
+
+  private static int increment(Server server, StateId id) throws SQLException {
+    try (Connection connection = server.raw.getConnection();
+        PreparedStatement statement = connection.prepareStatement(INCREMENT)) {
+      statement.setString(1, id.scope());
+      statement.setString(2, id.key());
+      return statement.executeUpdate();
+    }
+  }
+
+  private static int selectFour(Server server, List<StateId> ids) throws SQLException {
+    try (Connection connection = server.raw.getConnection();
+        PreparedStatement statement = connection.prepareStatement(SELECT_FOUR)) {
+      int i = 1;
+      for (StateId id : ids) {
+        statement.setString(i++, id.scope());
+        statement.setString(i++, id.key());
+      }
+      int rows = 0;
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          rows++;
+        }
+      }
+      return rows;
     }
   }
 }

@@ -61,12 +61,30 @@ public final class PostgresStore extends RemoteStore {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
+  /** The kinds of write {@link Sql#writeAll} runs, and its outcomes. */
+  private static final String SET = "set";
+  private static final String COMPARE_AND_SET = "cas";
+  private static final String ADD_INT = "int";
+  private static final String ADD_LONG = "long";
+  private static final String WRITTEN = "written";
+  private static final String LOST = "lost";
+  private static final String BUSY = "busy";
+  private static final Written NOT_ADDED = new Written(null, null, -1); // overflow or not a number
+  /**
+   * Batches of writes in flight at once. One: notifying transactions commit one at a time anyway (see
+   * {@link Sql#writeAll}), and a second batch in flight only splits the writes into smaller batches
+   * (measured: 16 threads setting distinct states ran at 8.9 writes/ms with one, 6.6 with two).
+   */
+  private static final int WRITE_RUNNERS = 1;
+  private static final int MAX_WRITES_PER_BATCH = 64;
 
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
   private final Sql sql;
   private final ChangeListener listener;
   private final ScheduledExecutorService sweeper;
+  private final WriteCombiner<Write, Outcome> writes =
+      new WriteCombiner<>(WRITE_RUNNERS, MAX_WRITES_PER_BATCH, this::runWrites);
   private volatile boolean sweepFailing;
 
   private PostgresStore(Builder builder) {
@@ -203,31 +221,95 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected Written set(StateId id, String value) {
-    return query("write " + id, sql.set, PostgresStore::written, id.scope(), id.key(), value);
+    return write(new Write(SET, id, value, 0, "write " + id)).written();
   }
 
   @Override
   protected CompareAndSetResult compareAndSet(StateId id, long version, String value) {
-    Written written = query("update " + id, sql.compareAndSet, PostgresStore::written, id.scope(), id.key(),
-        value, version);
+    Written written = write(new Write(COMPARE_AND_SET, id, value, version, "update " + id)).written();
     return written != null ? CompareAndSetResult.wrote(written) : CompareAndSetResult.lost(null);
   }
 
   @Override
   protected Written add(StateId id, NumberKind kind, String delta) {
-    try {
-      return switch (kind) {
-        case INT -> query("add to " + id, sql.addInt, PostgresStore::written, id.scope(), id.key(), delta, delta);
-        case LONG -> query("add to " + id, sql.addLong, PostgresStore::written, id.scope(), id.key(), delta, delta);
-        case DOUBLE -> query("add to " + id, sql.addDouble, PostgresStore::written, id.scope(), id.key(), delta);
-      };
-    } catch (StateException e) {
-      if (e.getCause() instanceof SQLException cause
-          && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())
-              || INVALID_TEXT_REPRESENTATION.equals(cause.getSQLState()))) {
-        return new Written(null, null, -1); // overflow or not a number: nothing was written
+    if (kind == NumberKind.DOUBLE) {
+      try {
+        return query("add to " + id, sql.addDouble, PostgresStore::written, id.scope(), id.key(), delta);
+      } catch (StateException e) {
+        if (e.getCause() instanceof SQLException cause
+            && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())
+                || INVALID_TEXT_REPRESENTATION.equals(cause.getSQLState()))) {
+          return NOT_ADDED;
+        }
+        throw e;
       }
-      throw e;
+    }
+    Outcome outcome = write(new Write(kind == NumberKind.INT ? ADD_INT : ADD_LONG, id, delta, 0, "add to " + id));
+    return LOST.equals(outcome.outcome()) ? NOT_ADDED : outcome.written();
+  }
+
+  /** Runs one write of {@link Sql#writeAll}, together with those other threads make meanwhile. */
+  private Outcome write(Write write) {
+    refuseWriteWhileHolding(write.what());
+    Outcome outcome = writes.run(write);
+    if (outcome.failure() != null) {
+      outcome.failure().fillInStackTrace(); // made by the thread that ran the batch: show this caller's
+      throw outcome.failure();
+    }
+    return outcome;
+  }
+
+  /**
+   * Runs a batch of writes in one statement; if the server refuses it (not for being unreachable), each
+   * write alone, so that one refused write fails no other. A write left out because another transaction
+   * held its row has no outcome (null): it runs again as the first of a batch, which waits for the row.
+   */
+  private List<Outcome> runWrites(List<Write> batch) {
+    List<Outcome> outcomes;
+    try {
+      outcomes = onPooledConnection("write " + batch.size() + " states", connection -> writeAll(connection, batch));
+    } catch (StateException e) {
+      if (batch.size() > 1 && !(e instanceof StoreUnavailableException)) {
+        return batch.stream().map(write -> runWrites(List.of(write)).get(0)).toList();
+      }
+      return batch.stream().map(write -> new Outcome(null, null, e.getCause() instanceof SQLException cause
+          ? failure(write.what(), cause) : e)).toList();
+    }
+    outcomes.replaceAll(outcome -> BUSY.equals(outcome.outcome()) ? null : outcome);
+    return outcomes;
+  }
+
+  private List<Outcome> writeAll(Connection connection, List<Write> batch) throws SQLException {
+    int n = batch.size();
+    String[] kinds = new String[n];
+    String[] scopes = new String[n];
+    String[] keys = new String[n];
+    String[] arguments = new String[n];
+    Long[] versions = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Write write = batch.get(i);
+      kinds[i] = write.kind();
+      scopes[i] = write.id().scope();
+      keys[i] = write.id().key();
+      arguments[i] = write.argument();
+      versions[i] = write.version();
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql.writeAll)) {
+      statement.setArray(1, connection.createArrayOf("text", kinds));
+      statement.setArray(2, connection.createArrayOf("text", scopes));
+      statement.setArray(3, connection.createArrayOf("text", keys));
+      statement.setArray(4, connection.createArrayOf("text", arguments));
+      statement.setArray(5, connection.createArrayOf("int8", versions));
+      List<Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(n, (Outcome) null));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          String outcome = rows.getString(2);
+          Written written = WRITTEN.equals(outcome)
+              ? new Written(rows.getString(3), rows.getString(4), rows.getLong(5)) : null;
+          outcomes.set(rows.getInt(1) - 1, new Outcome(outcome, written, null));
+        }
+      }
+      return outcomes;
     }
   }
 
@@ -241,10 +323,7 @@ public final class PostgresStore extends RemoteStore {
             : applyWhileHolding(next, current, new HeldConnection(dataSource, connection));
         Written written = null;
         if (value != null) {
-          try (PreparedStatement set = prepare(connection, sql.set, id.scope(), id.key(), value);
-              ResultSet rows = set.executeQuery()) {
-            written = written(rows);
-          }
+          written = writeAll(connection, List.of(new Write(SET, id, value, 0, "update " + id))).get(0).written();
         }
         if (written == null) {
           connection.rollback();
@@ -380,6 +459,18 @@ public final class PostgresStore extends RemoteStore {
           + " PostgresStore.schemaSql(\"" + sql.schema + "\"), or build the store with createSchema(true)");
     }
     requireLayout(columns);
+    if (!call("check the functions of " + sql.schema, this::writeFunctionExists)) {
+      throw new StateException("the function " + sql.schema + ".write_all does not exist: run the SQL of"
+          + " PostgresStore.schemaSql(\"" + sql.schema + "\") of this version (it replaces the functions and"
+          + " keeps the data), or build the store with createSchema(true)");
+    }
+  }
+
+  private boolean writeFunctionExists(Connection connection) throws SQLException {
+    try (PreparedStatement select = prepare(connection, sql.writeFunction);
+        ResultSet rows = select.executeQuery()) {
+      return rows.next() && rows.getString(1) != null;
+    }
   }
 
   private void requireLayout(List<String> columns) {
@@ -626,6 +717,12 @@ public final class PostgresStore extends RemoteStore {
     }
     return schema;
   }
+
+  /** One write of {@link Sql#writeAll}: its kind, state, value or delta, expected version (compare-and-set). */
+  private record Write(String kind, StateId id, String argument, long version, String what) {}
+
+  /** What became of a write: the function's outcome and the write; or the failure to tell its caller. */
+  private record Outcome(String outcome, Written written, StateException failure) {}
 
   /** The connection whose transaction holds a state's row while the update's function runs. */
   private record HeldConnection(DataSource dataSource, Connection connection) {}

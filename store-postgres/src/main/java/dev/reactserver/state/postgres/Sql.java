@@ -27,10 +27,7 @@ final class Sql {
   final String value;
   final String state;
   final String valueForUpdate;
-  final String set;
-  final String compareAndSet;
-  final String addInt;
-  final String addLong;
+  final String writeAll;
   final String addDouble;
   final String insert;
   final String exists;
@@ -47,24 +44,22 @@ final class Sql {
   final String redeclare;
   final String logged;
   final String columns;
+  final String writeFunction;
 
   Sql(String schema) {
     this.schema = schema;
     this.channel = schema + "_changes";
     String table = "\"" + schema + "\".states";
     String log = "\"" + schema + "\".changes";
-    String digest = "\"" + schema + "\".digest";
     String stateId = "\"" + schema + "\".state_id";
     String tell = "\"" + schema + "\".tell";
     String publish = "\"" + schema + "\".publish";
     this.createSchema = """
         CREATE SCHEMA IF NOT EXISTS "%1$s";
-        CREATE OR REPLACE FUNCTION %3$s(t text) RETURNS bytea
-          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT sha256(convert_to(t, 'UTF8')) $$;
-        CREATE OR REPLACE FUNCTION %4$s(s text, k text) RETURNS bytea
-          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT %3$s(length(s) || ':' || s || k) $$;
+        CREATE OR REPLACE FUNCTION %3$s(s text, k text) RETURNS bytea
+          LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT %9$s $$;
         CREATE TABLE IF NOT EXISTS %2$s (
-          id bytea GENERATED ALWAYS AS (%4$s(scope, key)) STORED PRIMARY KEY,
+          id bytea GENERATED ALWAYS AS (%3$s(scope, key)) STORED PRIMARY KEY,
           scope text NOT NULL,
           key text NOT NULL,
           value text NOT NULL,
@@ -76,40 +71,42 @@ final class Sql {
         CREATE INDEX IF NOT EXISTS states_scope ON %2$s USING hash (scope);
         CREATE INDEX IF NOT EXISTS states_owners ON %2$s USING gin (owners);
         CREATE INDEX IF NOT EXISTS states_expires_at ON %2$s (expires_at) WHERE expires_at IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS %5$s (
+        CREATE TABLE IF NOT EXISTS %4$s (
           seq bigserial PRIMARY KEY,
           message text NOT NULL,
           written_at timestamptz NOT NULL DEFAULT now());
-        CREATE INDEX IF NOT EXISTS changes_written_at ON %5$s (written_at);
-        CREATE OR REPLACE FUNCTION %6$s(message text) RETURNS void LANGUAGE plpgsql AS $$
+        CREATE INDEX IF NOT EXISTS changes_written_at ON %4$s (written_at);
+        CREATE OR REPLACE FUNCTION %5$s(message text) RETURNS void LANGUAGE plpgsql AS $$
         DECLARE
           logged bigint;
         BEGIN
-          IF octet_length(message) > %9$d THEN
-            INSERT INTO %5$s (message) VALUES (message) RETURNING seq INTO logged;
-            DELETE FROM %5$s WHERE written_at < now() - interval '1 hour';
+          IF octet_length(message) > %8$d THEN
+            INSERT INTO %4$s (message) VALUES (message) RETURNING seq INTO logged;
+            DELETE FROM %4$s WHERE written_at < now() - interval '1 hour';
             message := json_build_object('l', logged)::text;
           END IF;
-          PERFORM pg_notify('%8$s', message);
+          PERFORM pg_notify('%7$s', message);
         END $$;
-        CREATE OR REPLACE FUNCTION %7$s(s text, k text, o text, n text, d boolean, c text, t text)
+        CREATE OR REPLACE FUNCTION %6$s(s text, k text, o text, n text, d boolean, c text, t text)
         RETURNS void LANGUAGE sql AS $$
-          SELECT %6$s(json_build_object('s', s, 'k', k, 'o', o, 'n', n, 'd', d, 'c', c, 't', t)::text)
+          SELECT %5$s(json_build_object('s', s, 'k', k, 'o', o, 'n', n, 'd', d, 'c', c, 't', t)::text)
         $$;
-        """.formatted(schema, table, digest, stateId, log, tell, publish, channel, MAX_NOTIFY_BYTES);
+        """.formatted(schema, table, stateId, log, tell, publish, channel, MAX_NOTIFY_BYTES,
+            stateIdOf("s", "k"))
+        + writeAll(table, tell, "\"" + schema + "\".write_all", channel);
     String target = "WITH target AS (SELECT ?::text AS scope, ?::text AS key)";
-    String matches = matches("s", stateId);
+    String matches = matches("s");
     this.load = """
         WITH input AS (
           SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
             AS i(ord, scope, key, value, declaration, type, owners, idle)
         ), touched AS (
           UPDATE %1$s SET expires_at = now() + ? * interval '1 millisecond'
-          WHERE owners && ARRAY(SELECT %2$s(o) FROM unnest(?::text[]) AS o) AND expires_at IS NOT NULL
+          WHERE owners && ARRAY(SELECT %2$s FROM unnest(?::text[]) AS o) AND expires_at IS NOT NULL
         ), inserted AS (
           INSERT INTO %1$s (scope, key, value, version, declaration, type, owners, expires_at)
           SELECT scope, key, value, 1, declaration, type,
-                 ARRAY(SELECT %2$s(o) FROM json_array_elements_text(owners::json) AS o),
+                 ARRAY(SELECT %2$s FROM json_array_elements_text(owners::json) AS o),
                  CASE WHEN idle > 0 THEN now() + idle * interval '1 millisecond' END
           FROM input
           ON CONFLICT (id) DO NOTHING
@@ -119,26 +116,24 @@ final class Sql {
                coalesce(n.declaration, s.declaration), coalesce(n.type, s.type)
         FROM input i
         LEFT JOIN inserted n ON n.scope = i.scope AND n.key = i.key
-        LEFT JOIN %1$s s ON s.id = %3$s(i.scope, i.key) AND s.scope = i.scope AND s.key = i.key
-        ORDER BY i.ord""".formatted(table, digest, stateId);
+        LEFT JOIN %1$s s ON s.id = %3$s AND s.scope = i.scope AND s.key = i.key
+        ORDER BY i.ord""".formatted(table, digestOf("o"), stateIdOf("i.scope", "i.key"));
     this.value = target + " SELECT s.value FROM target JOIN " + table + " s ON " + matches;
     this.valueForUpdate = value + " FOR UPDATE OF s";
     this.state = target + " SELECT s.value, s.version, s.declaration, s.type FROM target JOIN " + table + " s ON "
         + matches;
     this.exists = target + " SELECT 1 FROM target JOIN " + table + " s ON " + matches;
-    this.set = write(table, stateId, publish, "?", "");
-    this.compareAndSet = write(table, stateId, publish, "?", " AND s.version = ?");
-    this.addInt = addInteger(table, stateId, publish, "int");
-    this.addLong = addInteger(table, stateId, publish, "bigint");
-    this.addDouble = write(table, stateId, publish, "(s.value::float8 + ?::float8)::text", "");
+    this.writeAll = "SELECT ord, outcome, old_value, new_value, new_version FROM \"" + schema
+        + "\".write_all(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
+    this.addDouble = addDouble(table, publish);
     this.insert = """
         INSERT INTO %1$s (scope, key, value, version, declaration, type, owners, expires_at)
-        VALUES (?, ?, ?, 1, ?, ?, ARRAY(SELECT %2$s(o) FROM unnest(?::text[]) AS o),
+        VALUES (?, ?, ?, 1, ?, ?, ARRAY(SELECT %2$s FROM unnest(?::text[]) AS o),
                 CASE WHEN ? > 0 THEN now() + ? * interval '1 millisecond' END)
-        ON CONFLICT (id) DO NOTHING""".formatted(table, digest);
+        ON CONFLICT (id) DO NOTHING""".formatted(table, digestOf("o"));
     this.delete = deleteWhere(table, publish, target + ",", "USING target WHERE " + matches);
     this.deleteScope = deleteWhere(table, publish, "WITH", "WHERE s.scope = ?");
-    this.deleteOwner = deleteWhere(table, publish, "WITH", "WHERE s.owners @> ARRAY[" + digest + "(?)]");
+    this.deleteOwner = deleteWhere(table, publish, "WITH", "WHERE s.owners @> ARRAY[" + digestOf("?") + "]");
     String expiredRows = "SELECT id FROM " + table + " WHERE expires_at < now() LIMIT " + SWEEP_BATCH;
     this.deleteExpired = deleteWhere(table, publish, "WITH", "WHERE s.id IN (" + expiredRows + ")");
     this.expired = "SELECT scope, key FROM " + table + " WHERE expires_at < now() LIMIT " + SWEEP_BATCH;
@@ -150,51 +145,140 @@ final class Sql {
     this.list = "SELECT scope, key, value, version, declaration, type FROM " + table;
     this.listScope = list + " WHERE scope = ?";
     this.touch = "UPDATE " + table + " SET expires_at = now() + ? * interval '1 millisecond'"
-        + " WHERE owners @> ARRAY[" + digest + "(?)] AND expires_at IS NOT NULL";
+        + " WHERE owners @> ARRAY[" + digestOf("?") + "] AND expires_at IS NOT NULL";
     this.redeclare = target + " UPDATE " + table + " s SET declaration = ?, type = ? FROM target WHERE " + matches
         + " AND s.version = ?";
     this.logged = "SELECT message FROM " + log + " WHERE seq = ?";
+    this.writeFunction = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[])')::text";
     this.columns = "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'states'"
         + " ORDER BY ordinal_position";
   }
 
-  /** The condition that row {@code alias} is the state of {@code target}. */
-  private static String matches(String alias, String stateId) {
-    return "%1$s.id = %2$s(target.scope, target.key) AND %1$s.scope = target.scope AND %1$s.key = target.key"
-        .formatted(alias, stateId);
+  /**
+   * The function that runs several writes (set, compare-and-set, integer add) in one transaction and
+   * tells all their changes in as few notifications as fit, each a JSON array of change messages in the
+   * order written: a notifying transaction holds the server's notification queue lock from its commit
+   * until the commit is on disk, so one notification per write would serialize every writer of the server.
+   *
+   * <p>Only the first write waits for its row; a later one whose row another transaction holds is left
+   * out ({@code busy}), so that a batch never holds a row while waiting for another and cannot deadlock.
+   * Each write is a row {@code (ord, outcome, old_value, new_value, new_version)}, outcome one of
+   * {@code written}, {@code missing} (no such state), {@code lost} (another version, or a sum the kind
+   * cannot hold, or a value that is no integer) and {@code busy}.
+   */
+  private static String writeAll(String table, String tell, String name, String channel) {
+    return """
+        CREATE OR REPLACE FUNCTION %3$s(kinds text[], scopes text[], keys text[], args text[], versions bigint[])
+        RETURNS TABLE (ord int, outcome text, old_value text, new_value text, new_version bigint)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+          found_row record;
+          sum numeric;
+          message text;
+          pending text := '';
+          row_id bytea;
+        BEGIN
+          FOR i IN 1 .. coalesce(array_length(kinds, 1), 0) LOOP
+            ord := i;
+            old_value := null;
+            new_value := null;
+            new_version := null;
+            row_id := %2$s;
+            IF i = 1 THEN
+              SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
+              WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i] FOR UPDATE;
+            ELSE
+              SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
+              WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i]
+              FOR UPDATE SKIP LOCKED;
+            END IF;
+            IF NOT FOUND THEN
+              PERFORM 1 FROM %1$s s
+              WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i];
+              outcome := CASE WHEN FOUND THEN 'busy' ELSE 'missing' END;
+              RETURN NEXT;
+              CONTINUE;
+            END IF;
+            IF kinds[i] = 'set' OR (kinds[i] = 'cas' AND found_row.version = versions[i]) THEN
+              new_value := args[i];
+            ELSIF kinds[i] IN ('int', 'long') AND found_row.value ~ '^-?[0-9]{1,19}$' THEN
+              sum := found_row.value::numeric + args[i]::numeric;
+              IF kinds[i] = 'int' AND sum BETWEEN -2147483648 AND 2147483647
+                  OR kinds[i] = 'long' AND sum BETWEEN -9223372036854775808 AND 9223372036854775807 THEN
+                new_value := sum::text;
+              END IF;
+            END IF;
+            IF new_value IS NULL THEN
+              outcome := 'lost';
+              RETURN NEXT;
+              CONTINUE;
+            END IF;
+            UPDATE %1$s s SET value = new_value, version = found_row.version + 1
+            WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i];
+            outcome := 'written';
+            old_value := found_row.value;
+            new_version := found_row.version + 1;
+            message := json_build_object('s', scopes[i], 'k', keys[i], 'o', old_value, 'n', new_value, 'd', false,
+                'c', found_row.declaration, 't', found_row.type)::text;
+            IF pending <> '' AND octet_length(pending) + octet_length(message) + 2 > %5$d THEN
+              PERFORM pg_notify('%6$s', '[' || pending || ']');
+              pending := '';
+            END IF;
+            IF octet_length(message) + 2 > %5$d THEN
+              PERFORM %4$s(message); -- alone, through the change log
+            ELSIF pending = '' THEN
+              pending := message;
+            ELSE
+              pending := pending || ',' || message;
+            END IF;
+            RETURN NEXT;
+          END LOOP;
+          IF pending <> '' THEN
+            PERFORM pg_notify('%6$s', '[' || pending || ']');
+          END IF;
+        END $$;
+        """.formatted(table, stateIdOf("scopes[i]", "keys[i]"), name, tell, MAX_NOTIFY_BYTES, channel);
   }
 
   /**
-   * Sets a state's value to {@code expression} (over the row {@code s}) and publishes the change, in one
-   * statement; parameters: scope, key, the expression's, and any of {@code condition}. Returns the old
-   * and new value and the version, or no row if the state does not exist (or the condition fails).
+   * The primary key of the state of a scope and key: SHA-256 of {@code length(scope) ':' scope key} (the
+   * length keeps {@code ("a:", "b")} and {@code ("a", ":b")} apart), as the function {@code state_id}
+   * computes it for the generated key.
    */
-  private static String write(String table, String stateId, String publish, String expression, String condition) {
+  private static String stateIdOf(String scope, String key) {
+    return digestOf("length(%1$s) || ':' || %1$s || %2$s".formatted(scope, key));
+  }
+
+  /**
+   * The SHA-256 of a text, spelled out in each statement: a SQL function around it would have to be
+   * declared immutable (for the generated key), which keeps the server from inlining its stable body,
+   * and each call of a function that is not inlined costs more than the digest.
+   */
+  private static String digestOf(String text) {
+    return "sha256(convert_to(" + text + ", 'UTF8'))";
+  }
+
+  /** The condition that row {@code alias} is the state of {@code target}. */
+  private static String matches(String alias) {
+    return "%1$s.id = %2$s AND %1$s.scope = target.scope AND %1$s.key = target.key"
+        .formatted(alias, stateIdOf("target.scope", "target.key"));
+  }
+
+  /**
+   * Adds to a {@code double} state and publishes the change, in one statement (a sum out of range fails
+   * it, so it is not one of {@link #writeAll}'s); parameters: scope, key, delta. Returns the old and new
+   * value and the version, or no row if the state does not exist.
+   */
+  private static String addDouble(String table, String publish) {
     return """
         WITH target AS (SELECT ?::text AS scope, ?::text AS key),
-        old AS (SELECT s.value FROM target JOIN %1$s s ON %5$s FOR UPDATE OF s),
+        old AS (SELECT s.value FROM target JOIN %1$s s ON %3$s FOR UPDATE OF s),
         written AS (
-          UPDATE %1$s s SET value = %3$s, version = s.version + 1 FROM old, target
-          WHERE %5$s%4$s
+          UPDATE %1$s s SET value = (s.value::float8 + ?::float8)::text, version = s.version + 1 FROM old, target
+          WHERE %3$s
           RETURNING s.scope, s.key, old.value AS old_value, s.value, s.version, s.declaration, s.type)
         SELECT old_value, value, version, %2$s(scope, key, old_value, value, false, declaration, type)
-        FROM written""".formatted(table, publish, expression, condition, matches("s", stateId));
-  }
-
-  /**
-   * Adds to an integer state and publishes the change, in one statement without locking the row first
-   * (the old value is the new one minus the delta, exactly); parameters: scope, key, delta, delta.
-   */
-  private static String addInteger(String table, String stateId, String publish, String type) {
-    return """
-        WITH target AS (SELECT ?::text AS scope, ?::text AS key),
-        written AS (
-          UPDATE %1$s s SET value = (s.value::%3$s + ?::%3$s)::text, version = s.version + 1 FROM target
-          WHERE %4$s
-          RETURNING s.scope, s.key, s.value, s.version, s.declaration, s.type)
-        SELECT old_value, value, version, %2$s(scope, key, old_value, value, false, declaration, type)
-        FROM (SELECT *, (value::bigint - ?::bigint)::text AS old_value FROM written) w"""
-        .formatted(table, publish, type, matches("s", stateId));
+        FROM written""".formatted(table, publish, matches("s"));
   }
 
   /**

@@ -54,9 +54,9 @@ import java.util.regex.Pattern;
  * <p>Layout, under a prefix ({@code "state"} by default) so that several applications can share one
  * server: each state is a hash {@code <prefix>:<scope>:<key>} (with {@code '\'} and {@code ':'} escaped by
  * a backslash) with fields {@code v} (the value as JSON), {@code ver}, {@code c} (the declaration) and
- * {@code t} (the type); {@code <prefix>#scope:<scope>} and {@code <prefix>#owner:<owner scope>} are sets
- * that index scopes and the scopes of each client, user and component;
- * {@code <prefix>#hold:<scope>:<key>} names the update holding a state, if one does;
+ * {@code t} (the type), and while an update holds the state, {@code h} (its token) and {@code hu} (until
+ * when, by the server's clock); {@code <prefix>#scope:<scope>} and {@code <prefix>#owner:<owner scope>}
+ * are sets that index scopes and the scopes of each client, user and component;
  * {@code <prefix>#changes} is the channel. Idle clients are ended by a sweep every node runs (listeners
  * hear each deleted state), from the sorted set {@code <prefix>#clients} of their expiry times. Standalone Redis
  * (or one primary) only: the scripts build their keys, which Redis Cluster does not allow.

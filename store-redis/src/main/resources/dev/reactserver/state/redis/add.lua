@@ -7,7 +7,7 @@ local h = fields(scope, key)
 if not h[1] then
   return {}
 end
-if held(scope, key) then
+if held(h) then
   return { -1 }
 end
 local number = tonumber(h[1])
@@ -15,30 +15,36 @@ if not number then
   return { 'added', 0 }
 end
 local k = state_key(scope, key)
+local version = tonumber(h[2]) + 1
 local new
 if kind == 'DOUBLE' then
-  local sum = redis.pcall('HINCRBYFLOAT', k, 'v', delta)
+  local sum = redis.pcall('HINCRBYFLOAT', k, 'v', delta) -- the server's own text for the sum
   if type(sum) == 'table' and sum.err then
     return { 'added', 0 }
   end
   new = sum
-elseif kind == 'INT' then
+  redis.call('HSET', k, 'ver', string.format('%d', version))
+else
   if number ~= math.floor(number) then
     return { 'added', 0 }
   end
-  local sum = number + tonumber(delta) -- exact: both fit in 32 bits
-  if sum > 2147483647 or sum < -2147483648 then
+  local sum = number + tonumber(delta)
+  local limit = kind == 'INT' and 2147483648 or 9007199254740992 -- 2^31; 2^53, below which sums are exact
+  if kind == 'INT' and (sum >= limit or sum < -limit) then
     return { 'added', 0 }
   end
-  new = string.format('%d', sum)
-  redis.call('HSET', k, 'v', new)
-else
-  local sum = redis.pcall('HINCRBY', k, 'v', delta)
-  if type(sum) == 'table' and sum.err then
-    return { 'added', 0 } -- not an integer, or the sum overflows 64 bits
+  if sum < limit and sum > -limit and number < limit and number > -limit then
+    new = string.format('%d', sum)
+    redis.call('HSET', k, 'v', new, 'ver', string.format('%d', version))
+  else
+    -- a long beyond what a Lua number holds exactly: the server adds
+    local added = redis.pcall('HINCRBY', k, 'v', delta)
+    if type(added) == 'table' and added.err then
+      return { 'added', 0 } -- the sum overflows 64 bits
+    end
+    new = redis.call('HGET', k, 'v')
+    redis.call('HSET', k, 'ver', string.format('%d', version))
   end
-  new = redis.call('HGET', k, 'v') -- the exact text: Lua numbers are doubles
 end
-local version = redis.call('HINCRBY', k, 'ver', 1)
 publish({ s = scope, k = key, o = h[1], n = new, d = false, c = h[3], t = h[4] })
 return { 'added', 1, 'old', h[1], 'new', new, 'version', version }

@@ -6,7 +6,7 @@ local h = fields(ARGV[2], ARGV[3])
 if not h[1] then
   return {}
 end
-if held(ARGV[2], ARGV[3]) then
+if held(h) then
   return { -1 }
 end
 if h[2] ~= ARGV[4] then

@@ -7,7 +7,8 @@ local h = fields(scope, key)
 if not h[1] then
   return {}
 end
-if not redis.call('SET', hold_key(scope, key), ARGV[4], 'PX', ARGV[5], 'NX') then
+if held(h) then
   return { -1 }
 end
+redis.call('HSET', state_key(scope, key), 'h', ARGV[4], 'hu', now_millis() + tonumber(ARGV[5]))
 return { 'held', 1, 'value', h[1], 'version', h[2], 'declaration', h[3], 'type', h[4] }

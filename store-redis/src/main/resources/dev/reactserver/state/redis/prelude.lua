@@ -1,10 +1,10 @@
 -- Shared by every script. ARGV[1] is the store's key prefix; keys are built here, so the scripts run on
 -- a standalone Redis (or one primary), not on Redis Cluster.
---   <prefix>:<escaped scope>:<escaped key>  hash: v (JSON value), ver (version), c (declaration), t (type)
+--   <prefix>:<escaped scope>:<escaped key>  hash: v (JSON value), ver (version), c (declaration), t (type),
+--                                           and while an update holds it (hold.lua): h (its token), hu (until, ms)
 --   <prefix>#scope:<scope>                  set of the keys of one scope
 --   <prefix>#owner:<owner scope>            set of the scopes that substituted one client, user or component
 --   <prefix>#changes                        pub/sub channel of every write
---   <prefix>#hold:<escaped scope>:<escaped key>  string: the token of an update holding the state (hold.lua)
 --   <prefix>#clients                        sorted set: client owner scopes by when they expire (ms)
 local P = ARGV[1]
 
@@ -26,15 +26,6 @@ local function scope_key(scope)
   return P .. '#scope:' .. scope
 end
 
-local function hold_key(scope, key)
-  return P .. '#hold:' .. esc(scope) .. ':' .. esc(key)
-end
-
--- Whether an update holds the state (hold.lua): every other write waits until it lets go.
-local function held(scope, key)
-  return redis.call('EXISTS', hold_key(scope, key)) == 1
-end
-
 local function owner_key(owner)
   return P .. '#owner:' .. owner
 end
@@ -48,6 +39,17 @@ end
 local function now_millis()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- The fields of a state: {v, ver, c, t, h, hu}; v is false if the state does not exist.
+local function fields(scope, key)
+  return redis.call('HMGET', state_key(scope, key), 'v', 'ver', 'c', 't', 'h', 'hu')
+end
+
+-- Whether an update holds the state whose fields are h (hold.lua) until later than now: every other
+-- write waits until it lets go. A hold whose time ran out holds nothing (its node may have died).
+local function held(h)
+  return h[5] and tonumber(h[6]) > now_millis()
 end
 
 local function publish(change)
@@ -92,17 +94,17 @@ local function touch(owner, idle)
   redis.call('ZADD', clients_key(), 'XX', now_millis() + idle, owner)
 end
 
--- Writes value into an existing state whose fields are h = {v, ver, c, t}; returns the new version.
+-- Writes value into an existing state whose fields are h (see fields), with one command unless a hold
+-- is to be removed; returns the new version.
 local function write(scope, key, h, value)
   local k = state_key(scope, key)
-  redis.call('HSET', k, 'v', value)
-  local version = redis.call('HINCRBY', k, 'ver', 1)
+  local version = tonumber(h[2]) + 1
+  redis.call('HSET', k, 'v', value, 'ver', string.format('%d', version))
+  if h[5] then
+    redis.call('HDEL', k, 'h', 'hu') -- a hold that ran out, or the one this write lets go of
+  end
   publish({ s = scope, k = key, o = h[1], n = value, d = false, c = h[3], t = h[4] })
   return version
-end
-
-local function fields(scope, key)
-  return redis.call('HMGET', state_key(scope, key), 'v', 'ver', 'c', 't')
 end
 
 local function delete_state(scope, key)
@@ -110,7 +112,7 @@ local function delete_state(scope, key)
   if not h[1] then
     return 0
   end
-  redis.call('DEL', state_key(scope, key), hold_key(scope, key))
+  redis.call('DEL', state_key(scope, key))
   publish({ s = scope, k = key, o = h[1], d = true, c = h[3], t = h[4] })
   return 1
 end

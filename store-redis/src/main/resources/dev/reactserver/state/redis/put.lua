@@ -7,7 +7,7 @@ if not h[1] then
   create(seed, seed.initial)
   return {}
 end
-if held(seed.scope, seed.key) then
+if held(h) then
   return { -1 }
 end
 return { 'old', h[1], 'version', write(seed.scope, seed.key, h, seed.initial) }

@@ -6,7 +6,7 @@ local h = fields(scope, key)
 if not h[1] or h[2] ~= ARGV[4] then
   return 0
 end
-if held(scope, key) then
+if held(h) then
   return -1
 end
 redis.call('HSET', state_key(scope, key), 'c', ARGV[5], 't', ARGV[6])

@@ -4,7 +4,7 @@ local h = fields(ARGV[2], ARGV[3])
 if not h[1] then
   return {}
 end
-if held(ARGV[2], ARGV[3]) then
+if held(h) then
   return { -1 }
 end
 return { 'old', h[1], 'version', write(ARGV[2], ARGV[3], h, ARGV[4]) }

@@ -10,9 +10,10 @@ import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -47,12 +48,12 @@ class RedisLayoutTest {
     try (RedisStore store = TestRedis.storeBuilder().commandTimeout(Duration.ofMillis(300)).build();
         StatefulRedisConnection<String, String> raw = TestRedis.client().connect(TestRedis.uri())) {
       StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 3);
-      String hold = store.prefix() + "#hold:cart.$client(c1):it\\:ems";
-      raw.sync().set(hold, "a node that died", SetArgs.Builder.px(500));
+      String key = store.prefix() + ":cart.$client(c1):it\\:ems";
+      raw.sync().hset(key, Map.of("h", "a node that died", "hu", Long.toString(serverMillis(raw) + 500)));
 
-      items.set(4); // waits for the hold to expire
+      items.set(4); // waits for the hold to run out
 
-      assertThat(raw.sync().exists(hold)).isEqualTo(0L);
+      assertThat(raw.sync().hmget(key, "h", "hu").stream().anyMatch(KeyValue::hasValue)).isFalse();
       assertThat(items.get()).isEqualTo(4);
     }
   }
@@ -62,7 +63,8 @@ class RedisLayoutTest {
     try (RedisStore store = TestRedis.storeBuilder().commandTimeout(Duration.ofMillis(100)).build();
         StatefulRedisConnection<String, String> raw = TestRedis.client().connect(TestRedis.uri())) {
       StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 3);
-      raw.sync().set(store.prefix() + "#hold:cart.$client(c1):it\\:ems", "an update that never ends");
+      raw.sync().hset(store.prefix() + ":cart.$client(c1):it\\:ems",
+          Map.of("h", "an update that never ends", "hu", Long.toString(serverMillis(raw) + 3_600_000)));
 
       StateException e = assertThrows(StateException.class, () -> StateValues.addInt(items, 1));
 
@@ -70,6 +72,12 @@ class RedisLayoutTest {
       assertThat(e).hasMessageThat().contains("nothing was written");
       assertThat(items.get()).isEqualTo(3);
     }
+  }
+
+  /** The server's clock, which holds are timed by. */
+  private static long serverMillis(StatefulRedisConnection<String, String> raw) {
+    List<String> time = raw.sync().time();
+    return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
   }
 
   @Test

@@ -463,6 +463,25 @@ public abstract class SharedStoreConformanceTest {
   }
 
   @Test
+  void longsAddExactlyAcrossTheirWholeRange() {
+    Store store = node(freshNamespace());
+    long exactDoubles = 1L << 53; // where a double (a Lua number, a JSON number in many parsers) stops being exact
+    StateRef<Long> visits = StateContext.of(store).bind(VISITS, exactDoubles - 2);
+
+    assertThat(StateValues.addLong(visits, 1)).isEqualTo(exactDoubles - 1);
+    assertThat(StateValues.addLong(visits, 1)).isEqualTo(exactDoubles);
+    assertThat(StateValues.addLong(visits, 1)).isEqualTo(exactDoubles + 1);
+    assertThat(StateValues.addLong(visits, 2)).isEqualTo(exactDoubles + 3);
+    visits.set(Long.MAX_VALUE - 5);
+    assertThat(StateValues.addLong(visits, 3)).isEqualTo(Long.MAX_VALUE - 2);
+    visits.set(Long.MIN_VALUE + 5);
+    assertThat(StateValues.addLong(visits, -3)).isEqualTo(Long.MIN_VALUE + 2);
+    visits.set(3L);
+    assertThat(StateValues.addLong(visits, (1L << 60) + 1)).isEqualTo((1L << 60) + 4);
+    assertThat(visits.get()).isEqualTo((1L << 60) + 4);
+  }
+
+  @Test
   void addingToANullValueNamesTheState() {
     Store store = node(freshNamespace());
     StateRef<Integer> boxed = store.getState(null, StateId.of("lobby", "count"));

@@ -201,16 +201,17 @@ final class ChangeDispatcher implements AutoCloseable {
 
   /** Takes one message from the channel; returns at once, the listeners are told on the delivery thread. */
   void receive(String message) {
-    ChangeMessage change;
+    if (!hasListeners()) {
+      return; // nothing to tell: not even worth parsing
+    }
+    List<ChangeMessage> changes;
     try {
-      change = ChangeMessage.parse(message);
+      changes = ChangeMessage.parseAll(message);
     } catch (IllegalArgumentException e) {
       LOG.log(Level.WARNING, "ignoring a malformed change message", e);
       return;
     }
-    if (hasListeners()) {
-      delivery.execute(() -> deliver(change));
-    }
+    delivery.execute(() -> changes.forEach(this::deliver));
   }
 
   private void deliver(ChangeMessage change) {

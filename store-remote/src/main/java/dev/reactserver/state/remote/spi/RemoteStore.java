@@ -189,7 +189,8 @@ public abstract class RemoteStore implements Store, AutoCloseable {
    * Takes one message of the server's change channel: a JSON object {@code {"s": scope, "k": key,
    * "o": old, "n": new, "d": deleted, "c": declaration, "t": type}} for a write, with the encoded values
    * as strings; or
-   * {@code {"s": scope, "e": true}} after the deletions of a scope that ended.
+   * {@code {"s": scope, "e": true}} after the deletions of a scope that ended; or a JSON array of such
+   * objects, told in their order.
    */
   protected final void receive(String message) {
     changes.receive(message);

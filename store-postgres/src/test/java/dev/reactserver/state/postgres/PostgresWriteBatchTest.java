@@ -1,0 +1,150 @@
+package dev.reactserver.state.postgres;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reactserver.state.runtime.StateContext;
+import dev.reactserver.state.runtime.StateRef;
+import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/** Writes of many threads share transactions and notifications, and none waits for another's row. */
+@Timeout(120)
+class PostgresWriteBatchTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final StateDeclaration<Integer> ITEMS =
+      StateDeclaration.of("shop.Cart", "items", "items", "cart.$client", StateType.of(int.class));
+
+  @Test
+  void writesOfSixteenThreadsShareNotificationsAndEveryChangeIsToldInOrder() throws Exception {
+    String schema = TestPostgres.freshSchema();
+    int threads = 16;
+    int writesEach = 100;
+    try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).build();
+        Connection listening = TestPostgres.pool().getConnection()) {
+      try (Statement statement = listening.createStatement()) {
+        statement.execute("LISTEN \"" + schema + "_changes\"");
+      }
+      List<StateRef<Integer>> items = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        items.add(StateContext.of(store).withClient("c" + t).bind(ITEMS, 0));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (StateRef<Integer> item : items) {
+          done.add(pool.submit(() -> {
+            start.await();
+            for (int i = 1; i <= writesEach; i++) {
+              item.set(i);
+            }
+            return null;
+          }));
+        }
+        start.countDown();
+        for (Future<?> future : done) {
+          future.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+
+      Map<String, List<JsonNode>> changesByScope = new HashMap<>();
+      int notifications = 0;
+      int changes = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (changes < threads * writesEach && System.nanoTime() < deadline) {
+        for (String message : notified(listening)) {
+          notifications++;
+          for (JsonNode change : JSON.readTree(message)) {
+            changes++;
+            changesByScope.computeIfAbsent(change.get("s").asText(), s -> new ArrayList<>()).add(change);
+          }
+        }
+      }
+
+      assertThat(changes).isEqualTo(threads * writesEach);
+      assertThat(notifications).isLessThan(changes); // one notification per write serializes every writer
+      assertThat(changesByScope).hasSize(threads);
+      for (List<JsonNode> told : changesByScope.values()) {
+        for (int i = 0; i < told.size(); i++) {
+          assertThat(told.get(i).get("o").asText()).isEqualTo(Integer.toString(i));
+          assertThat(told.get(i).get("n").asText()).isEqualTo(Integer.toString(i + 1));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aWriteDoesNotWaitForARowThatAnotherTransactionHoldsForTheNextWriteOfItsBatch() throws Exception {
+    String schema = TestPostgres.freshSchema();
+    try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).build();
+        Connection holdingZ = TestPostgres.pool().getConnection();
+        Connection holdingX = TestPostgres.pool().getConnection()) {
+      StateRef<Integer> x = StateContext.of(store).withClient("x").bind(ITEMS, 0);
+      StateRef<Integer> y = StateContext.of(store).withClient("y").bind(ITEMS, 0);
+      StateRef<Integer> z = StateContext.of(store).withClient("z").bind(ITEMS, 0);
+      lock(holdingZ, schema, "cart.$client(z)");
+      lock(holdingX, schema, "cart.$client(x)");
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        Future<?> writeZ = pool.submit(() -> z.set(1)); // waits for z, holding the only batch runner
+        Thread.sleep(300);
+        Future<?> writeY = pool.submit(() -> y.set(1));
+        Thread.sleep(300);
+        Future<?> writeX = pool.submit(() -> x.set(1)); // queued behind y: one batch [y, x] once z is free
+        Thread.sleep(300);
+
+        holdingZ.commit();
+        writeZ.get(10, TimeUnit.SECONDS);
+        writeY.get(10, TimeUnit.SECONDS); // x is still held: y must not wait for it
+        assertThat(writeX.isDone()).isFalse();
+
+        holdingX.commit();
+        writeX.get(10, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(List.of(x.get(), y.get(), z.get())).containsExactly(1, 1, 1);
+    }
+  }
+
+  /** Locks the rows of a scope in a transaction left open on {@code connection}. */
+  private static void lock(Connection connection, String schema, String scope) throws SQLException {
+    connection.setAutoCommit(false);
+    try (var statement = connection.prepareStatement("SELECT 1 FROM " + schema + ".states WHERE scope = ? FOR UPDATE")) {
+      statement.setString(1, scope);
+      statement.executeQuery().close();
+    }
+  }
+
+  private static List<String> notified(Connection listening) throws SQLException {
+    PGNotification[] notifications = listening.unwrap(PGConnection.class).getNotifications(200);
+    List<String> messages = new ArrayList<>();
+    if (notifications != null) {
+      for (PGNotification notification : notifications) {
+        messages.add(notification.getParameter());
+      }
+    }
+    return messages;
+  }
+}
