@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Accessors on the PostgreSQL store against pgjdbc and HikariCP running the plain statement on the same
  * row of the same server: {@code SELECT value}, {@code UPDATE … SET value = ?}, {@code UPDATE … SET
  * value = value + 1}, and binding a four-state component against one {@code SELECT} of its four rows.
- * One thread, and 16 threads each on a client of its own or all on one shared state. The server runs as
+ * One thread, and 16 threads each on a client of its own or all on one shared state; the store has a
+ * pool of 17 connections (one listens), the raw client 16. The server runs as
  * deployed: {@code fsync} and {@code synchronous_commit} on, so every commit waits for the disk.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -62,7 +63,7 @@ public class PostgresStoreBenchmark {
       postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on").start();
       String url = postgres.getJdbcUrl("postgres", "postgres");
-      store = PostgresStore.builder(url, "postgres", null).schema("bench").build();
+      store = PostgresStore.builder(url, "postgres", null).schema("bench").poolSize(17).build();
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
       config.setUsername("postgres");

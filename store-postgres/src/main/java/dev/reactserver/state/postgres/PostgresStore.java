@@ -151,7 +151,6 @@ public final class PostgresStore extends RemoteStore {
   @Override
   protected List<StoredState> load(List<StateSeed> seeds, List<String> touchClients, long idleMillis) {
     int n = seeds.size();
-    Integer[] ord = new Integer[n];
     String[] scopes = new String[n];
     String[] keys = new String[n];
     String[] values = new String[n];
@@ -161,7 +160,6 @@ public final class PostgresStore extends RemoteStore {
     Long[] idles = new Long[n];
     for (int i = 0; i < n; i++) {
       StateSeed seed = seeds.get(i);
-      ord[i] = i;
       scopes[i] = seed.id().scope();
       keys[i] = seed.id().key();
       values[i] = seed.initial();
@@ -172,16 +170,15 @@ public final class PostgresStore extends RemoteStore {
     }
     List<StoredState> loaded = call("bind " + n + " states", connection -> {
       try (PreparedStatement statement = connection.prepareStatement(sql.load)) {
-        statement.setArray(1, connection.createArrayOf("int4", ord));
-        statement.setArray(2, connection.createArrayOf("text", scopes));
-        statement.setArray(3, connection.createArrayOf("text", keys));
-        statement.setArray(4, connection.createArrayOf("text", values));
-        statement.setArray(5, connection.createArrayOf("text", declarations));
-        statement.setArray(6, connection.createArrayOf("text", types));
-        statement.setArray(7, connection.createArrayOf("text", owners));
-        statement.setArray(8, connection.createArrayOf("int8", idles));
-        statement.setLong(9, idleMillis);
-        statement.setArray(10, connection.createArrayOf("text", touchClients.toArray(String[]::new)));
+        statement.setArray(1, connection.createArrayOf("text", scopes));
+        statement.setArray(2, connection.createArrayOf("text", keys));
+        statement.setArray(3, connection.createArrayOf("text", values));
+        statement.setArray(4, connection.createArrayOf("text", declarations));
+        statement.setArray(5, connection.createArrayOf("text", types));
+        statement.setArray(6, connection.createArrayOf("text", owners));
+        statement.setArray(7, connection.createArrayOf("int8", idles));
+        statement.setLong(8, idleMillis);
+        statement.setArray(9, connection.createArrayOf("text", touchClients.toArray(String[]::new)));
         List<StoredState> states = new ArrayList<>(n);
         try (ResultSet rows = statement.executeQuery()) {
           for (int i = 0; rows.next(); i++) {
@@ -459,17 +456,18 @@ public final class PostgresStore extends RemoteStore {
           + " PostgresStore.schemaSql(\"" + sql.schema + "\"), or build the store with createSchema(true)");
     }
     requireLayout(columns);
-    if (!call("check the functions of " + sql.schema, this::writeFunctionExists)) {
-      throw new StateException("the function " + sql.schema + ".write_all does not exist: run the SQL of"
+    if (!call("check the functions of " + sql.schema, this::functionsExist)) {
+      throw new StateException("the functions " + sql.schema + ".write_all and " + sql.schema + ".load_states"
+          + " are not both there: run the SQL of"
           + " PostgresStore.schemaSql(\"" + sql.schema + "\") of this version (it replaces the functions and"
           + " keeps the data), or build the store with createSchema(true)");
     }
   }
 
-  private boolean writeFunctionExists(Connection connection) throws SQLException {
-    try (PreparedStatement select = prepare(connection, sql.writeFunction);
+  private boolean functionsExist(Connection connection) throws SQLException {
+    try (PreparedStatement select = prepare(connection, sql.functions);
         ResultSet rows = select.executeQuery()) {
-      return rows.next() && rows.getString(1) != null;
+      return rows.next() && rows.getBoolean(1);
     }
   }
 

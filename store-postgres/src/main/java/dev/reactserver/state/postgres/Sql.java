@@ -44,7 +44,7 @@ final class Sql {
   final String redeclare;
   final String logged;
   final String columns;
-  final String writeFunction;
+  final String functions;
 
   Sql(String schema) {
     this.schema = schema;
@@ -93,31 +93,12 @@ final class Sql {
         $$;
         """.formatted(schema, table, stateId, log, tell, publish, channel, MAX_NOTIFY_BYTES,
             stateIdOf("s", "k"))
-        + writeAll(table, tell, "\"" + schema + "\".write_all", channel);
+        + writeAll(table, tell, "\"" + schema + "\".write_all", channel)
+        + loadStates(table, "\"" + schema + "\".load_states");
     String target = "WITH target AS (SELECT ?::text AS scope, ?::text AS key)";
     String matches = matches("s");
-    this.load = """
-        WITH input AS (
-          SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
-            AS i(ord, scope, key, value, declaration, type, owners, idle)
-        ), touched AS (
-          UPDATE %1$s SET expires_at = now() + ? * interval '1 millisecond'
-          WHERE owners && ARRAY(SELECT %2$s FROM unnest(?::text[]) AS o) AND expires_at IS NOT NULL
-        ), inserted AS (
-          INSERT INTO %1$s (scope, key, value, version, declaration, type, owners, expires_at)
-          SELECT scope, key, value, 1, declaration, type,
-                 ARRAY(SELECT %2$s FROM json_array_elements_text(owners::json) AS o),
-                 CASE WHEN idle > 0 THEN now() + idle * interval '1 millisecond' END
-          FROM input
-          ON CONFLICT (id) DO NOTHING
-          RETURNING scope, key, value, version, declaration, type
-        )
-        SELECT coalesce(n.value, s.value), coalesce(n.version, s.version),
-               coalesce(n.declaration, s.declaration), coalesce(n.type, s.type)
-        FROM input i
-        LEFT JOIN inserted n ON n.scope = i.scope AND n.key = i.key
-        LEFT JOIN %1$s s ON s.id = %3$s AND s.scope = i.scope AND s.key = i.key
-        ORDER BY i.ord""".formatted(table, digestOf("o"), stateIdOf("i.scope", "i.key"));
+    this.load = "SELECT * FROM \"" + schema + "\".load_states(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::text[], ?::bigint[], ?::bigint, ?::text[])";
     this.value = target + " SELECT s.value FROM target JOIN " + table + " s ON " + matches;
     this.valueForUpdate = value + " FOR UPDATE OF s";
     this.state = target + " SELECT s.value, s.version, s.declaration, s.type FROM target JOIN " + table + " s ON "
@@ -149,7 +130,9 @@ final class Sql {
     this.redeclare = target + " UPDATE " + table + " s SET declaration = ?, type = ? FROM target WHERE " + matches
         + " AND s.version = ?";
     this.logged = "SELECT message FROM " + log + " WHERE seq = ?";
-    this.writeFunction = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[])')::text";
+    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[])')"
+        + " IS NOT NULL AND to_regprocedure('\"" + schema + "\".load_states(text[], text[], text[], text[], text[],"
+        + " text[], bigint[], bigint, text[])') IS NOT NULL";
     this.columns = "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'states'"
         + " ORDER BY ordinal_position";
   }
@@ -238,6 +221,52 @@ final class Sql {
           END IF;
         END $$;
         """.formatted(table, stateIdOf("scopes[i]", "keys[i]"), name, tell, MAX_NOTIFY_BYTES, channel);
+  }
+
+  /**
+   * The function that binds states: renews the expiry of the clients whose renewal is due, then, for each
+   * seed in order, reads the state, or creates it from the seed if it does not exist (or reads what
+   * another node created meanwhile). One row per seed: value, version, declaration and type. Its
+   * statements are planned once per connection: planning the same work as one statement over arrays
+   * took longer than running it.
+   */
+  private static String loadStates(String table, String name) {
+    return """
+        CREATE OR REPLACE FUNCTION %2$s(in_scopes text[], in_keys text[], in_initials text[],
+            in_declarations text[], in_types text[], in_owners text[], in_idles bigint[], touch_idle bigint,
+            touch_clients text[])
+        RETURNS TABLE (found_value text, found_version bigint, found_declaration text, found_type text)
+        LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $$
+        DECLARE
+          row_id bytea;
+        BEGIN
+          IF cardinality(touch_clients) > 0 THEN
+            UPDATE %1$s s SET expires_at = now() + touch_idle * interval '1 millisecond'
+            WHERE s.owners && ARRAY(SELECT %4$s FROM unnest(touch_clients) AS o) AND s.expires_at IS NOT NULL;
+          END IF;
+          FOR i IN 1 .. coalesce(cardinality(in_scopes), 0) LOOP
+            row_id := %3$s;
+            SELECT s.value, s.version, s.declaration, s.type
+            INTO found_value, found_version, found_declaration, found_type
+            FROM %1$s s WHERE s.id = row_id AND s.scope = in_scopes[i] AND s.key = in_keys[i];
+            IF NOT FOUND THEN
+              INSERT INTO %1$s AS s (scope, key, value, version, declaration, type, owners, expires_at)
+              VALUES (in_scopes[i], in_keys[i], in_initials[i], 1, in_declarations[i], in_types[i],
+                  ARRAY(SELECT %4$s FROM json_array_elements_text(in_owners[i]::json) AS o),
+                  CASE WHEN in_idles[i] > 0 THEN now() + in_idles[i] * interval '1 millisecond' END)
+              ON CONFLICT (id) DO NOTHING
+              RETURNING s.value, s.version, s.declaration, s.type
+              INTO found_value, found_version, found_declaration, found_type;
+              IF NOT FOUND THEN -- another node created it after this function's first look
+                SELECT s.value, s.version, s.declaration, s.type
+                INTO found_value, found_version, found_declaration, found_type
+                FROM %1$s s WHERE s.id = row_id AND s.scope = in_scopes[i] AND s.key = in_keys[i];
+              END IF;
+            END IF;
+            RETURN NEXT;
+          END LOOP;
+        END $$;
+        """.formatted(table, name, stateIdOf("in_scopes[i]", "in_keys[i]"), digestOf("o"));
   }
 
   /**

@@ -107,6 +107,26 @@ class PostgresLayoutTest {
   }
 
   @Test
+  void aSchemaWithoutTheFunctionsOfThisVersionIsNamedAndItsSqlAddsThem() throws SQLException {
+    String schema = TestPostgres.freshSchema();
+    try (Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(PostgresStore.schemaSql(schema));
+      statement.execute("DROP FUNCTION " + schema + ".load_states");
+
+      StateException e = assertThrows(StateException.class,
+          () -> PostgresStore.builder(TestPostgres.pool()).schema(schema).createSchema(false).build());
+
+      assertThat(e).hasMessageThat().contains(schema + ".load_states");
+      assertThat(e).hasMessageThat().contains("PostgresStore.schemaSql(\"" + schema + "\")");
+      statement.execute(PostgresStore.schemaSql(schema));
+      try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).createSchema(false).build()) {
+        assertThat(StateContext.of(store).withClient("c1").bind(ITEMS, 3).get()).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
   void schemaNamesAreChecked() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PostgresStore.builder(TestPostgres.pool()).schema("Shop; DROP"));
