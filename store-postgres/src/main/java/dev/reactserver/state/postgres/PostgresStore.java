@@ -36,9 +36,9 @@ import javax.sql.DataSource;
 
 /**
  * A store on PostgreSQL, for applications that run several server nodes: every node sees the same
- * states, {@code update} is optimistic ({@code UPDATE … WHERE version = ?}) and {@code increment} is one
- * {@code SET value = value + ?} statement, binding a component is one statement, and every write is told
- * to every node's listeners through {@code LISTEN/NOTIFY}.
+ * states, {@code update} is optimistic (compare-and-set on the version) and {@code increment} adds on
+ * the server, binding a component is one call, writes that many threads make at once share one
+ * transaction, and every write is told to every node's listeners through {@code LISTEN/NOTIFY}.
  *
  * <pre>{@code
  * PostgresStore store = PostgresStore.builder("jdbc:postgresql://db.internal/app", "app", secret)
@@ -46,9 +46,11 @@ import javax.sql.DataSource;
  *     .build();
  * }</pre>
  *
- * <p>Layout: one table {@code <schema>.states (scope, key, value, version, declaration, type, owners,
- * expires_at)} with the value as JSON text, a function {@code <schema>.publish} and the channel
- * {@code <schema>_changes}; created on first use, or beforehand from {@link #schemaSql(String)}. Each
+ * <p>Layout: one table {@code <schema>.states (id, scope, key, value, version, declaration, type, owners,
+ * expires_at)} with the value as JSON text, the change table {@code <schema>.changes}, functions (among
+ * them {@code write_all}, which runs the writes that a node's threads make at once in one transaction,
+ * and {@code load_states}, which binds) and the channel {@code <schema>_changes}; created on first use,
+ * or beforehand from {@link #schemaSql(String)}. Each
  * application uses a schema of its own. Idle client states get an {@code expires_at}; every node sweeps
  * expired rows. With the database down, calls fail within the command timeout with a
  * {@link StoreUnavailableException}; the pool reconnects by itself. Close the store when the application
@@ -245,10 +247,16 @@ public final class PostgresStore extends RemoteStore {
     return LOST.equals(outcome.outcome()) ? NOT_ADDED : outcome.written();
   }
 
-  /** Runs one write of {@link Sql#writeAll}, together with those other threads make meanwhile. */
+  /**
+   * Runs one write of {@link Sql#writeAll}, together with those other threads make meanwhile; if another
+   * transaction holds its row, alone on this thread, waiting for the row while other batches go on.
+   */
   private Outcome write(Write write) {
     refuseWriteWhileHolding(write.what());
     Outcome outcome = writes.run(write);
+    if (BUSY.equals(outcome.outcome())) {
+      outcome = runAlone(write);
+    }
     if (outcome.failure() != null) {
       outcome.failure().fillInStackTrace(); // made by the thread that ran the batch: show this caller's
       throw outcome.failure();
@@ -257,26 +265,36 @@ public final class PostgresStore extends RemoteStore {
   }
 
   /**
-   * Runs a batch of writes in one statement; if the server refuses it (not for being unreachable), each
-   * write alone, so that one refused write fails no other. A write left out because another transaction
-   * held its row has no outcome (null): it runs again as the first of a batch, which waits for the row.
+   * Runs a batch of writes in one statement, none waiting for a row ({@code busy} instead); if the server
+   * refuses the batch (not for being unreachable), each write alone, so that one refused write fails no
+   * other.
    */
   private List<Outcome> runWrites(List<Write> batch) {
-    List<Outcome> outcomes;
     try {
-      outcomes = onPooledConnection("write " + batch.size() + " states", connection -> writeAll(connection, batch));
+      return onPooledConnection("write " + batch.size() + " states", connection -> writeAll(connection, batch, false));
     } catch (StateException e) {
       if (batch.size() > 1 && !(e instanceof StoreUnavailableException)) {
-        return batch.stream().map(write -> runWrites(List.of(write)).get(0)).toList();
+        return batch.stream().map(this::runAlone).toList();
       }
-      return batch.stream().map(write -> new Outcome(null, null, e.getCause() instanceof SQLException cause
-          ? failure(write.what(), cause) : e)).toList();
+      return batch.stream().map(write -> failed(write, e)).toList();
     }
-    outcomes.replaceAll(outcome -> BUSY.equals(outcome.outcome()) ? null : outcome);
-    return outcomes;
   }
 
-  private List<Outcome> writeAll(Connection connection, List<Write> batch) throws SQLException {
+  /** Runs one write in a statement of its own, waiting for its row if another transaction holds it. */
+  private Outcome runAlone(Write write) {
+    try {
+      return onPooledConnection(write.what(), connection -> writeAll(connection, List.of(write), true)).get(0);
+    } catch (StateException e) {
+      return failed(write, e);
+    }
+  }
+
+  private static Outcome failed(Write write, StateException e) {
+    return new Outcome(null, null, e.getCause() instanceof SQLException cause ? failure(write.what(), cause) : e);
+  }
+
+  private List<Outcome> writeAll(Connection connection, List<Write> batch, boolean waitForFirst)
+      throws SQLException {
     int n = batch.size();
     String[] kinds = new String[n];
     String[] scopes = new String[n];
@@ -297,6 +315,7 @@ public final class PostgresStore extends RemoteStore {
       statement.setArray(3, connection.createArrayOf("text", keys));
       statement.setArray(4, connection.createArrayOf("text", arguments));
       statement.setArray(5, connection.createArrayOf("int8", versions));
+      statement.setBoolean(6, waitForFirst);
       List<Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(n, (Outcome) null));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
@@ -320,7 +339,7 @@ public final class PostgresStore extends RemoteStore {
             : applyWhileHolding(next, current, new HeldConnection(dataSource, connection));
         Written written = null;
         if (value != null) {
-          written = writeAll(connection, List.of(new Write(SET, id, value, 0, "update " + id))).get(0).written();
+          written = writeAll(connection, List.of(new Write(SET, id, value, 0, "update " + id)), true).get(0).written();
         }
         if (written == null) {
           connection.rollback();

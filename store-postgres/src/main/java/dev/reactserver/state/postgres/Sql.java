@@ -105,7 +105,7 @@ final class Sql {
         + matches;
     this.exists = target + " SELECT 1 FROM target JOIN " + table + " s ON " + matches;
     this.writeAll = "SELECT ord, outcome, old_value, new_value, new_version FROM \"" + schema
-        + "\".write_all(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
+        + "\".write_all(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?)";
     this.addDouble = addDouble(table, publish);
     this.insert = """
         INSERT INTO %1$s (scope, key, value, version, declaration, type, owners, expires_at)
@@ -130,7 +130,7 @@ final class Sql {
     this.redeclare = target + " UPDATE " + table + " s SET declaration = ?, type = ? FROM target WHERE " + matches
         + " AND s.version = ?";
     this.logged = "SELECT message FROM " + log + " WHERE seq = ?";
-    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[])')"
+    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[], boolean)')"
         + " IS NOT NULL AND to_regprocedure('\"" + schema + "\".load_states(text[], text[], text[], text[], text[],"
         + " text[], bigint[], bigint, text[])') IS NOT NULL";
     this.columns = "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'states'"
@@ -143,15 +143,17 @@ final class Sql {
    * order written: a notifying transaction holds the server's notification queue lock from its commit
    * until the commit is on disk, so one notification per write would serialize every writer of the server.
    *
-   * <p>Only the first write waits for its row; a later one whose row another transaction holds is left
-   * out ({@code busy}), so that a batch never holds a row while waiting for another and cannot deadlock.
+   * <p>A write whose row another transaction holds is left out ({@code busy}): a batch never waits for a
+   * row, so it cannot deadlock, and a row held for long (an exclusive update, another node's commit)
+   * delays only its own writes, which then run alone ({@code wait_for_first}: the first write waits).
    * Each write is a row {@code (ord, outcome, old_value, new_value, new_version)}, outcome one of
    * {@code written}, {@code missing} (no such state), {@code lost} (another version, or a sum the kind
    * cannot hold, or a value that is no integer) and {@code busy}.
    */
   private static String writeAll(String table, String tell, String name, String channel) {
     return """
-        CREATE OR REPLACE FUNCTION %3$s(kinds text[], scopes text[], keys text[], args text[], versions bigint[])
+        CREATE OR REPLACE FUNCTION %3$s(kinds text[], scopes text[], keys text[], args text[], versions bigint[],
+            wait_for_first boolean)
         RETURNS TABLE (ord int, outcome text, old_value text, new_value text, new_version bigint)
         LANGUAGE plpgsql AS $$
         DECLARE
@@ -167,7 +169,7 @@ final class Sql {
             new_value := null;
             new_version := null;
             row_id := %2$s;
-            IF i = 1 THEN
+            IF i = 1 AND wait_for_first THEN
               SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
               WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i] FOR UPDATE;
             ELSE

@@ -2,7 +2,7 @@ package dev.reactserver.state.postgres;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -13,16 +13,14 @@ import java.util.function.Function;
  * otherwise it waits until a runner has done its write or until it may run the next batch. Alone, a
  * thread runs its own write at once; under load, one round trip and one commit carry many writes.
  *
- * <p>A write the batch could not run without waiting (see the constructor) goes back to the head of the
- * queue, so that it runs as the first of a later batch while the others of its batch return at once.
- * No lock is held while a batch runs, and the batch function runs no user code.
+ * <p>No lock is held while a batch runs, and the batch function runs no user code.
  *
  * @param <W> a write
  * @param <R> its outcome
  */
 final class WriteCombiner<W, R> {
 
-  private final ConcurrentLinkedDeque<Pending<W, R>> queue = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedQueue<Pending<W, R>> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore runners;
   private final int maxBatch;
   private final Function<List<W>, List<R>> batch;
@@ -30,9 +28,7 @@ final class WriteCombiner<W, R> {
   /**
    * @param runners how many batches may run at once
    * @param maxBatch the most writes in one batch
-   * @param batch runs writes in order and returns an outcome for each, in the same order, or null for a
-   *     write to run again as the first of the next batch (the first write of a batch always has an
-   *     outcome); it does not throw
+   * @param batch runs writes in order and returns an outcome for each, in the same order; it does not throw
    */
   WriteCombiner(int runners, int maxBatch, Function<List<W>, List<R>> batch) {
     this.runners = new Semaphore(runners);
@@ -99,22 +95,13 @@ final class WriteCombiner<W, R> {
     finish(taken, outcomes, failure);
   }
 
-  private void finish(List<Pending<W, R>> taken, List<R> outcomes, RuntimeException failure) {
-    List<Pending<W, R>> again = new ArrayList<>();
+  private static <W, R> void finish(List<Pending<W, R>> taken, List<R> outcomes, RuntimeException failure) {
     for (int i = 0; i < taken.size(); i++) {
       Pending<W, R> pending = taken.get(i);
-      R outcome = outcomes == null ? null : outcomes.get(i);
-      if (outcome == null && failure == null && i > 0) {
-        again.add(pending);
-        continue;
-      }
-      pending.outcome = outcome;
+      pending.outcome = outcomes == null ? null : outcomes.get(i);
       pending.failure = failure;
       pending.finished = true;
       LockSupport.unpark(pending.thread);
-    }
-    for (int i = again.size() - 1; i >= 0; i--) {
-      queue.addFirst(again.get(i)); // ahead of later writes, each runs first of a batch in its turn
     }
   }
 

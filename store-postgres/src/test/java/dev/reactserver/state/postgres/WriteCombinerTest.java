@@ -120,44 +120,6 @@ class WriteCombinerTest {
     assertThat(combiner.run(14)).isEqualTo(14);
   }
 
-  @Test
-  void aWriteLeftOutOfItsBatchRunsFirstInTheNextWhileTheOthersReturn() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    List<List<Integer>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
-    WriteCombiner<Integer, Integer> combiner = new WriteCombiner<>(1, 64, batch -> {
-      batches.add(List.copyOf(batch));
-      if (batch.contains(1)) {
-        await(release);
-      }
-      List<Integer> outcomes = new ArrayList<>();
-      for (int i = 0; i < batch.size(); i++) {
-        outcomes.add(batch.get(i) == 2 && i > 0 ? null : batch.get(i) * 10); // 2 cannot run unless first
-      }
-      return outcomes;
-    });
-    Thread first = new Thread(() -> combiner.run(1));
-    first.start();
-    while (batches.isEmpty()) {
-      Thread.onSpinWait();
-    }
-    AtomicReference<Integer> three = new AtomicReference<>();
-    AtomicReference<Integer> two = new AtomicReference<>();
-    Thread third = new Thread(() -> three.set(combiner.run(3)));
-    third.start();
-    awaitWaiting(third);
-    Thread second = new Thread(() -> two.set(combiner.run(2)));
-    second.start();
-    awaitWaiting(second);
-    release.countDown();
-    for (Thread thread : List.of(first, second, third)) {
-      thread.join(10_000);
-    }
-
-    assertThat(batches).containsExactly(List.of(1), List.of(3, 2), List.of(2)).inOrder();
-    assertThat(three.get()).isEqualTo(30);
-    assertThat(two.get()).isEqualTo(20);
-  }
-
   private static void awaitWaiting(Thread thread) {
     while (thread.getState() != Thread.State.WAITING) {
       Thread.onSpinWait();
