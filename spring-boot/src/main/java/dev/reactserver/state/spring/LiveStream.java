@@ -41,6 +41,8 @@ public final class LiveStream {
   private final Queue<Watch> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean open = new AtomicBoolean(true);
+  /** Set once close() has closed every subscription: what {@link #isOpen()} reports. */
+  private volatile boolean closed;
   private volatile boolean heartbeatDue;
   private volatile ScheduledFuture<?> heartbeat;
 
@@ -80,9 +82,9 @@ public final class LiveStream {
     return emitter;
   }
 
-  /** Whether the stream is still open. */
+  /** Whether the stream is still open; once it is not, every subscription of the stream is closed. */
   public boolean isOpen() {
-    return open.get();
+    return !closed;
   }
 
   /** Completes the stream and closes its subscriptions; closing twice is harmless. */
@@ -102,6 +104,8 @@ public final class LiveStream {
       emitter.complete();
     } catch (RuntimeException alreadyCompleted) {
       // the connection is gone already
+    } finally {
+      closed = true;
     }
   }
 
