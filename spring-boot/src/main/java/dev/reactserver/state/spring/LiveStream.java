@@ -2,6 +2,7 @@ package dev.reactserver.state.spring;
 
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateListener;
+import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Subscription;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,15 +20,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * One browser's stream of Server-Sent Events, opened by {@link LiveUpdates#open}. Each
- * {@linkplain #watch watch} names an event, the states it follows and how to render it; the stream
- * sends the render once when the watch is added (a browser that reconnects catches up), then after
- * every change of those states.
+ * {@linkplain #watch watch} names an event, what it follows and how to render it; the stream sends the
+ * render once when the watch is added (a browser that reconnects catches up), then after every change
+ * of what it follows.
  *
- * <p>Bursts coalesce: a watch is pending at most once, and its render runs when it is sent, so the
+ * <p>Bursts coalesce: a watch is pending at most once, and it is rendered when it is sent, so the
  * browser gets the latest render and a slow browser costs no more memory than a fast one (at most one
- * pending event per watch). Renders and sends run on the stream's sender, one at a time, never on the
- * thread that wrote the state. When the connection closes (found by a failed send or heartbeat),
- * every subscription of the stream is closed. Thread-safe.
+ * pending event per watch). A watch never sends the same data twice in a row and never an older render
+ * after a newer one. Renders and sends run on the live updates' senders, one at a time per stream,
+ * never on the thread that wrote the state. When the connection closes (found by a failed send or
+ * heartbeat), the stream leaves everything it watched. Thread-safe.
  */
 public final class LiveStream {
 
@@ -35,18 +37,20 @@ public final class LiveStream {
 
   private final LiveUpdates updates;
   private final String clientId;
-  private final SseEmitter emitter;
+  private final LiveEmitter emitter;
   private final Executor sender;
+  private final long openedAt = System.nanoTime();
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   private final Queue<Watch> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean open = new AtomicBoolean(true);
-  /** Set once close() has closed every subscription: what {@link #isOpen()} reports. */
+  /** Set once close() has left everything the stream watched: what {@link #isOpen()} reports. */
   private volatile boolean closed;
   private volatile boolean heartbeatDue;
   private volatile ScheduledFuture<?> heartbeat;
+  private int beats; // heartbeat thread only
 
-  LiveStream(LiveUpdates updates, String clientId, SseEmitter emitter, Executor sender) {
+  LiveStream(LiveUpdates updates, String clientId, LiveEmitter emitter, Executor sender) {
     this.updates = updates;
     this.clientId = clientId;
     this.emitter = emitter;
@@ -54,25 +58,74 @@ public final class LiveStream {
     emitter.onCompletion(this::close);
     emitter.onTimeout(this::close);
     emitter.onError(error -> close());
+    try {
+      // Buffered by Spring until the controller returns, then flushed on the request thread: the
+      // response is committed there, before any sender writes to it (see LiveEmitter).
+      emitter.sendFrame(SseFrames.OPENING);
+    } catch (IOException | IllegalStateException e) {
+      close();
+    }
   }
 
   /**
-   * Sends the event {@code event} with {@code render}'s result as its data (a {@code String}, such as
-   * server-rendered HTML, as it is; other objects through the application's message converters) now and
-   * whenever a state that {@code source} subscribes to changes.
-   *
-   * <p>{@code source} subscribes the given listener: a generated {@code onItemsChange} method
-   * ({@code cart::onItemsChange}), or a whole scope ({@code l -> store.subscribe(scope, l)}). If the state
-   * or scope is deleted while the stream is open, the watch renders the deletion and subscribes again.
+   * Sends the event {@code event} with {@code render}'s result as its data now and after every change
+   * of {@code state}, rendered for this stream (a {@code String}, such as server-rendered HTML, as it
+   * is; other objects through the application's message converters). Every stream of this node that
+   * watches {@code state} shares one store subscription. If the state is deleted while the stream is
+   * open, the watch renders the deletion and follows the state again.
    *
    * @return this stream
+   * @throws IllegalArgumentException if {@code event} is empty or holds a line break
+   */
+  public LiveStream watch(String event, StateRef<?> state, Supplier<?> render) {
+    Objects.requireNonNull(state, "state");
+    return join(event, new LiveTopic.Key(state.id(), null), stateSubscriber(state), render, false);
+  }
+
+  /**
+   * Like {@link #watch(String, StateRef, Supplier)}, but rendered once for every stream of this node:
+   * {@code render} must give the same text to every client and user (no per-client data such as a CSRF
+   * token inside it). After a change the first stream's render runs once, the event is encoded once,
+   * and every stream that watches {@code state} under the name {@code event} sends the same bytes.
+   * The render of the stream that started watching first is the one used.
+   *
+   * @return this stream
+   * @throws IllegalArgumentException if {@code event} is empty or holds a line break
+   */
+  public LiveStream watchShared(String event, StateRef<?> state, Supplier<? extends CharSequence> render) {
+    Objects.requireNonNull(state, "state");
+    return join(event, new LiveTopic.Key(state.id(), event), stateSubscriber(state), render, true);
+  }
+
+  /**
+   * Like {@link #watch(String, StateRef, Supplier)} for every state of the resolved scope
+   * {@code scope} ({@code ctx.resolveScope("$client")}), including states created later.
+   *
+   * @return this stream
+   * @throws IllegalArgumentException if {@code event} is empty or holds a line break
+   */
+  public LiveStream watchScope(String event, String scope, Supplier<?> render) {
+    Objects.requireNonNull(scope, "scope");
+    return join(event, new LiveTopic.Key(new ScopeSource(scope), null),
+        listener -> updates.store().subscribe(scope, listener), render, false);
+  }
+
+  /**
+   * Like {@link #watch(String, StateRef, Supplier)} for what {@code source} subscribes the given
+   * listener to: a generated {@code onItemsChange} method ({@code cart::onItemsChange}), or any other
+   * subscription. Each such watch holds a subscription of its own, whose listener runs on the writing
+   * thread for every stream: for states that many streams watch, prefer the other forms, which share
+   * one subscription per node.
+   *
+   * @return this stream
+   * @throws IllegalArgumentException if {@code event} is empty or holds a line break
    */
   public LiveStream watch(String event, Function<StateListener<Object>, Subscription> source,
       Supplier<?> render) {
-    Watch watch = new Watch(Objects.requireNonNull(event, "event"), Objects.requireNonNull(source, "source"),
-        Objects.requireNonNull(render, "render"));
+    Watch watch = new Watch(eventName(event), Objects.requireNonNull(render, "render"));
+    Objects.requireNonNull(source, "source");
     watches.add(watch);
-    watch.subscribe();
+    watch.subscribeOwn(source);
     markPending(watch);
     return this;
   }
@@ -82,12 +135,12 @@ public final class LiveStream {
     return emitter;
   }
 
-  /** Whether the stream is still open; once it is not, every subscription of the stream is closed. */
+  /** Whether the stream is still open; once it is not, the stream has left everything it watched. */
   public boolean isOpen() {
     return !closed;
   }
 
-  /** Completes the stream and closes its subscriptions; closing twice is harmless. */
+  /** Completes the stream and leaves everything it watched; closing twice is harmless. */
   public void close() {
     if (!open.compareAndSet(true, false)) {
       return;
@@ -97,7 +150,7 @@ public final class LiveStream {
       beat.cancel(false);
     }
     for (Watch watch : watches) {
-      watch.unsubscribe();
+      watch.leave();
     }
     updates.closed(this);
     try {
@@ -113,8 +166,15 @@ public final class LiveStream {
     return clientId;
   }
 
-  int subscriptions() {
-    return open.get() ? watches.size() : 0;
+  /** Subscriptions of this stream's own ({@code watch} with a subscribe function). */
+  int ownSubscriptions() {
+    int count = 0;
+    if (open.get()) {
+      for (Watch watch : watches) {
+        count += watch.topic == null ? 1 : 0;
+      }
+    }
+    return count;
   }
 
   void startHeartbeat(ScheduledFuture<?> beat) {
@@ -124,10 +184,53 @@ public final class LiveStream {
     }
   }
 
-  /** Called by the heartbeat schedule: a comment goes out on the sender, which also touches the client. */
-  void beat() {
+  /**
+   * Called by the heartbeat schedule, twice per heartbeat period: a write to a connection the browser
+   * closed is answered with a reset, so the second of two writes fails and the stream is closed within
+   * one period. Every other beat touches the client. A stream whose response was never committed (its
+   * emitter not returned by the controller, or the request gone) is closed.
+   */
+  void beat(long notStartedAfterNanos) {
+    if (!emitter.started()) {
+      if (System.nanoTime() - openedAt > notStartedAfterNanos) {
+        LOG.log(Level.WARNING, "a live stream was not started within "
+            + notStartedAfterNanos / 1_000_000 + " ms of its opening (was its emitter returned by the "
+            + "controller method?): closed");
+        close();
+      }
+      return;
+    }
     heartbeatDue = true;
     drainSoon();
+  }
+
+  private LiveStream join(String event, LiveTopic.Key key,
+      Function<StateListener<Object>, Subscription> subscriber, Supplier<?> render, boolean shared) {
+    Objects.requireNonNull(render, "render");
+    Watch watch = new Watch(eventName(event), shared ? null : render);
+    watch.topic = updates.join(key, subscriber, shared ? render : null, watch);
+    watches.add(watch);
+    if (!open.get()) {
+      watch.leave(); // the stream closed meanwhile: close() may not have seen this watch
+    } else if (!shared) {
+      markPending(watch);
+    }
+    return this;
+  }
+
+  private static Function<StateListener<Object>, Subscription> stateSubscriber(StateRef<?> state) {
+    @SuppressWarnings("unchecked")
+    StateRef<Object> ref = (StateRef<Object>) state;
+    return ref::subscribe;
+  }
+
+  private static String eventName(String event) {
+    Objects.requireNonNull(event, "event");
+    if (!SseFrames.isEventName(event)) {
+      throw new IllegalArgumentException("a live event name must be non-empty and on one line, but was '"
+          + event.replace("\n", "\\n").replace("\r", "\\r") + "'");
+    }
+    return event;
   }
 
   private void markPending(Watch watch) {
@@ -162,69 +265,125 @@ public final class LiveStream {
   private void sendPending() {
     Watch watch;
     while (open.get() && (watch = pending.poll()) != null) {
-      watch.pending.set(false); // a change from here on renders it again
-      Object data;
-      try {
-        data = watch.render.get();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "rendering live event '" + watch.event + "' failed", e);
-        continue;
-      }
-      send(SseEmitter.event().name(watch.event).data(data));
+      watch.pending.set(false); // a change from here on sends it again
+      watch.send();
     }
     if (open.get() && heartbeatDue) {
       heartbeatDue = false;
-      updates.touch(clientId);
-      send(SseEmitter.event().comment("heartbeat"));
+      if (++beats % 2 == 0) {
+        updates.touch(clientId);
+      }
+      sendFrame(SseFrames.HEARTBEAT);
     }
   }
 
-  private void send(SseEmitter.SseEventBuilder event) {
+  private void sendFrame(byte[] frame) {
     try {
-      emitter.send(event);
-    } catch (IOException | IllegalStateException closed) {
+      emitter.sendFrame(frame);
+    } catch (IOException | IllegalStateException gone) {
       close();
     }
   }
 
-  /** One watch: its event, subscription and whether a render of it is queued. */
-  private final class Watch implements StateListener<Object> {
-    final String event;
-    final Function<StateListener<Object>, Subscription> source;
-    final Supplier<?> render;
-    final AtomicBoolean pending = new AtomicBoolean();
-    volatile Subscription subscription;
+  private void sendEvent(SseEmitter.SseEventBuilder event) {
+    try {
+      emitter.sendEvent(event);
+    } catch (IOException | IllegalStateException gone) {
+      close();
+    }
+  }
 
-    Watch(String event, Function<StateListener<Object>, Subscription> source, Supplier<?> render) {
+  /** A resolved scope as a topic's source (never equal to a state's id). */
+  private record ScopeSource(String scope) {}
+
+  /**
+   * One watch of this stream: its event, how it renders (or the shared topic's frames), and what it
+   * sent last, so that it never sends the same data twice in a row.
+   */
+  final class Watch implements StateListener<Object> {
+    final String event;
+    final Supplier<?> render; // null: frames come from a shared topic
+    final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean left = new AtomicBoolean();
+    volatile LiveTopic topic;
+    private volatile LiveTopic.Frame offered;
+    private volatile Subscription own;
+    private volatile Function<StateListener<Object>, Subscription> ownSource;
+    private Object lastSent; // the stream's drain only
+
+    Watch(String event, Supplier<?> render) {
       this.event = event;
-      this.source = source;
       this.render = render;
     }
 
-    void subscribe() {
+    /** A state it follows changed: render and send it again. */
+    void changed() {
+      markPending(this);
+    }
+
+    /** The shared topic rendered a new frame. */
+    void offer(LiveTopic.Frame frame) {
+      offered = frame;
+      markPending(this);
+    }
+
+    void subscribeOwn(Function<StateListener<Object>, Subscription> source) {
+      ownSource = source;
       Subscription s = source.apply(this);
-      subscription = s;
+      own = s;
       if (!open.get()) {
         s.close(); // the stream closed meanwhile: close() may not have seen this subscription
       }
     }
 
-    void unsubscribe() {
-      Subscription s = subscription;
+    void leave() {
+      LiveTopic t = topic;
+      if (t != null && left.compareAndSet(false, true)) { // close() and join() may both get here
+        updates.leave(t, this);
+      }
+      Subscription s = own;
       if (s != null) {
         s.close();
       }
     }
 
+    /** A watch with a subscription of its own hears changes here, on the writing thread. */
     @Override
     public void onChange(StateChange<Object> change) {
       if (!open.get()) {
         return;
       }
       markPending(this);
-      Subscription s = subscription;
+      Subscription s = own;
       if (change.deleted() && s != null && !s.isActive()) {
-        subscribe();
+        subscribeOwn(ownSource);
+      }
+    }
+
+    void send() {
+      if (render == null) {
+        LiveTopic.Frame frame = offered;
+        if (frame != null && frame != lastSent) {
+          lastSent = frame;
+          sendFrame(frame.bytes);
+        }
+        return;
+      }
+      Object data;
+      try {
+        data = render.get();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "rendering live event '" + event + "' failed", e);
+        return;
+      }
+      if (data == null || data.equals(lastSent)) {
+        return;
+      }
+      lastSent = data;
+      if (data instanceof String text) {
+        sendFrame(SseFrames.event(event, text));
+      } else {
+        sendEvent(SseEmitter.event().name(event).data(data));
       }
     }
   }

@@ -2,22 +2,24 @@ package dev.reactserver.state.spring;
 
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.Store;
+import dev.reactserver.state.runtime.Subscription;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Streams state changes to browsers as Server-Sent Events ({@link LiveStream}), and ends a client's
@@ -25,12 +27,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * within that time keeps them). While a client has an open stream, its heartbeats keep it from the
  * idle timeout. Thread-safe; closed with the application context.
  *
+ * <p>Every stream of this node that watches a state shares one store subscription ({@link LiveTopic});
+ * its listener only counts the change, and the fan-out to the streams, their renders and their sends
+ * run on a fixed pool of sender threads, whatever the number of streams. Lock order: a topic's entry
+ * in the topic map (held while a topic subscribes to the store, never while user code runs), then the
+ * store's own locks; an emitter's write lock is taken alone.
+ *
  * <pre>{@code
  * @GetMapping(path = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
  * SseEmitter live(StateContext ctx) {
  *   CartStates cart = CartStates.bind(ctx.forComponent("cart#1"), new Cart());
  *   return liveUpdates.open(ctx)
- *       .watch("cart", cart::onItemsChange, () -> views.cart(cart))
+ *       .watch("cart", cart.itemsState(), () -> views.cart(cart))
  *       .emitter();
  * }
  * }</pre>
@@ -38,25 +46,40 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public final class LiveUpdates implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  /** A stream whose response is not committed this long after its opening is closed. */
+  private static final Duration START_LIMIT = Duration.ofSeconds(5);
 
   private final Store store;
   private final Duration heartbeat;
   private final Duration endClientAfter;
-  private final ExecutorService senders;
+  private final ThreadPoolExecutor senders;
   private final ScheduledThreadPoolExecutor timers;
-  private final Supplier<SseEmitter> emitters;
+  private final Supplier<? extends LiveEmitter> emitters;
   private final Set<LiveStream> streams = ConcurrentHashMap.newKeySet();
   private final Map<String, ClientStreams> clients = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<LiveTopic.Key, LiveTopic> topics = new ConcurrentHashMap<>();
 
   /**
    * Live updates of {@code store}, with a heartbeat every {@code heartbeat} and clients ended
-   * {@code endClientAfter} after their last stream ({@link Duration#ZERO}: never).
+   * {@code endClientAfter} after their last stream ({@link Duration#ZERO}: never), on
+   * {@link #defaultSenders()} sender threads.
    */
   public LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter) {
-    this(store, heartbeat, endClientAfter, () -> new SseEmitter(0L)); // no timeout: heartbeats find dead streams
+    this(store, heartbeat, endClientAfter, defaultSenders());
   }
 
-  LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter, Supplier<SseEmitter> emitters) {
+  /**
+   * Live updates as {@link #LiveUpdates(Store, Duration, Duration)}, on {@code senders} threads that
+   * render and send for every stream (a send that blocks on a slow browser holds one of them).
+   *
+   * @throws IllegalArgumentException if {@code senders} is not positive
+   */
+  public LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter, int senders) {
+    this(store, heartbeat, endClientAfter, senders, LiveEmitter::new);
+  }
+
+  LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter, int senders,
+      Supplier<? extends LiveEmitter> emitters) {
     this.emitters = emitters;
     this.store = Objects.requireNonNull(store, "store");
     this.heartbeat = requirePositive(heartbeat, "heartbeat");
@@ -64,12 +87,19 @@ public final class LiveUpdates implements AutoCloseable {
     if (endClientAfter.isNegative()) {
       throw new IllegalArgumentException("endClientAfter must not be negative, but was " + endClientAfter);
     }
+    if (senders < 1) {
+      throw new IllegalArgumentException("senders must be positive, but was " + senders);
+    }
     AtomicInteger threads = new AtomicInteger();
-    // Senders block while a browser does not read: each stream holds at most one of them.
-    this.senders = Executors.newCachedThreadPool(task -> daemon(task, "reactserver-state-live-"
-        + threads.incrementAndGet()));
+    this.senders = new ThreadPoolExecutor(senders, senders, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        task -> daemon(task, "reactserver-state-live-" + threads.incrementAndGet()));
     this.timers = new ScheduledThreadPoolExecutor(1, task -> daemon(task, "reactserver-state-live-timer"));
     timers.setRemoveOnCancelPolicy(true);
+  }
+
+  /** Twice the available processors, at least 4: the senders of {@link #LiveUpdates(Store, Duration, Duration)}. */
+  public static int defaultSenders() {
+    return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -92,9 +122,11 @@ public final class LiveUpdates implements AutoCloseable {
       return streamsOfClient;
     });
     streams.add(stream);
-    long period = heartbeat.toMillis();
+    long halfPeriod = Math.max(1, heartbeat.toMillis() / 2);
+    long startLimit = Math.max(heartbeat.toNanos(), START_LIMIT.toNanos());
     try {
-      stream.startHeartbeat(timers.scheduleAtFixedRate(stream::beat, period, period, TimeUnit.MILLISECONDS));
+      stream.startHeartbeat(timers.scheduleAtFixedRate(() -> stream.beat(startLimit), halfPeriod, halfPeriod,
+          TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException closed) { // the application is stopping: the stream ends at once
       stream.close();
     }
@@ -111,13 +143,22 @@ public final class LiveUpdates implements AutoCloseable {
     return clients.size();
   }
 
-  /** How many subscriptions the open streams hold (one per watch). */
+  /**
+   * How many store subscriptions the open streams hold: one per watched state or scope on this node
+   * (one per event for shared renders), however many streams watch it, plus one per watch given a
+   * subscribe function.
+   */
   public int subscriptions() {
-    int count = 0;
+    int count = topics.size();
     for (LiveStream stream : streams) {
-      count += stream.subscriptions();
+      count += stream.ownSubscriptions();
     }
     return count;
+  }
+
+  /** How many threads render and send for the streams; it does not grow with their number. */
+  public int senderThreads() {
+    return senders.getPoolSize();
   }
 
   /**
@@ -132,6 +173,42 @@ public final class LiveUpdates implements AutoCloseable {
     }
     timers.shutdownNow();
     senders.shutdownNow();
+  }
+
+  Store store() {
+    return store;
+  }
+
+  /** Adds {@code watch} to the topic of {@code key}, subscribing to the store if it is the first. */
+  LiveTopic join(LiveTopic.Key key, Function<StateListener<Object>, Subscription> subscriber,
+      Supplier<?> sharedRender, LiveStream.Watch watch) {
+    LiveTopic topic = topics.compute(key, (k, existing) -> {
+      LiveTopic joined = existing;
+      if (joined == null) {
+        joined = new LiveTopic(k, subscriber, sharedRender, senders);
+        joined.subscribe(); // inside compute: a second stream joins only once the subscription is active
+      }
+      joined.members++;
+      return joined;
+    });
+    topic.add(watch);
+    return topic;
+  }
+
+  /** Removes {@code watch} from {@code topic}; the last one to leave closes its subscription. */
+  void leave(LiveTopic topic, LiveStream.Watch watch) {
+    topic.remove(watch);
+    boolean[] last = {false};
+    topics.computeIfPresent(topic.key, (key, current) -> {
+      if (current != topic || --current.members > 0) {
+        return current;
+      }
+      last[0] = true;
+      return null;
+    });
+    if (last[0]) {
+      topic.close();
+    }
   }
 
   void closed(LiveStream stream) {

@@ -83,7 +83,8 @@ public class StateAutoConfiguration {
     @ConditionalOnMissingBean
     LiveUpdates liveUpdates(Store store, StateProperties properties) {
       StateProperties.Live live = properties.getLive();
-      return new LiveUpdates(store, live.getHeartbeat(), live.getEndClientAfter());
+      int senders = live.getSenders() == 0 ? LiveUpdates.defaultSenders() : live.getSenders();
+      return new LiveUpdates(store, live.getHeartbeat(), live.getEndClientAfter(), senders);
     }
 
     @Bean

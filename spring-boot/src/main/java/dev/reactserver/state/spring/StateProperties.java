@@ -240,8 +240,17 @@ public class StateProperties {
   /** "reactserver.state.live.*": state changes streamed to browsers as Server-Sent Events. */
   public static class Live {
 
-    /** How often an idle stream sends a comment, which finds closed connections and touches the client. */
+    /**
+     * How often an idle stream is checked: a comment goes out twice per period, which finds a closed
+     * connection within one period, and the client is touched once.
+     */
     private Duration heartbeat = Duration.ofSeconds(15);
+
+    /**
+     * How many threads render and send live events for every stream of the node; "0": twice the
+     * available processors, at least 4. The number does not grow with the number of streams.
+     */
+    private int senders = 0;
 
     /**
      * How long a client's states outlive its last stream: a reload or a second tab within this time
@@ -259,6 +268,14 @@ public class StateProperties {
 
     public Duration getEndClientAfter() {
       return endClientAfter;
+    }
+
+    public int getSenders() {
+      return senders;
+    }
+
+    public void setSenders(int senders) {
+      this.senders = senders;
     }
 
     public void setEndClientAfter(Duration endClientAfter) {

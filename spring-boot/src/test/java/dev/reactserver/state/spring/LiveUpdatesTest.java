@@ -9,6 +9,7 @@ import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StoreOptions;
 import dev.reactserver.state.runtime.Subscription;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /** The live-update helper against a recording emitter: what is sent, coalescing, closing, ending. */
 class LiveUpdatesTest {
@@ -40,7 +40,7 @@ class LiveUpdatesTest {
   }
 
   private LiveUpdates liveUpdates(Duration heartbeat, Duration grace) {
-    return new LiveUpdates(store, heartbeat, grace, () -> {
+    return new LiveUpdates(store, heartbeat, grace, 4, () -> {
       RecordingEmitter emitter = new RecordingEmitter();
       emitters.add(emitter);
       return emitter;
@@ -202,17 +202,13 @@ class LiveUpdatesTest {
   }
 
   /** An emitter that records each event as {@code event:name|data:text}, and can block or fail. */
-  private static final class RecordingEmitter extends SseEmitter {
+  private static final class RecordingEmitter extends LiveEmitter {
     final List<String> sent = new CopyOnWriteArrayList<>();
     final List<String> comments = new CopyOnWriteArrayList<>();
     final CountDownLatch blocked = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean blockNext;
     private volatile boolean disconnected;
-
-    RecordingEmitter() {
-      super(0L);
-    }
 
     void blockNextSend() {
       blockNext = true;
@@ -231,11 +227,29 @@ class LiveUpdatesTest {
     }
 
     @Override
-    public void send(SseEventBuilder builder) throws IOException {
+    boolean started() {
+      return true;
+    }
+
+    @Override
+    void sendFrame(byte[] bytes) throws IOException {
+      record(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    void sendEvent(SseEventBuilder builder) throws IOException {
+      StringBuilder text = new StringBuilder();
+      for (ResponseBodyEmitter.DataWithMediaType part : builder.build()) {
+        text.append(part.getData());
+      }
+      record(text.toString());
+    }
+
+    private void record(String text) throws IOException {
       if (disconnected) {
         throw new IOException("Broken pipe");
       }
-      if (blockNext) {
+      if (blockNext && !text.startsWith(":")) {
         blockNext = false;
         blocked.countDown();
         try {
@@ -244,11 +258,7 @@ class LiveUpdatesTest {
           throw new IOException(e);
         }
       }
-      StringBuilder text = new StringBuilder();
-      for (ResponseBodyEmitter.DataWithMediaType part : builder.build()) {
-        text.append(part.getData());
-      }
-      String frame = text.toString().trim();
+      String frame = text.trim();
       if (frame.startsWith(":")) {
         comments.add(frame);
       } else {

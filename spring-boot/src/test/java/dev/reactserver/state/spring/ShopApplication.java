@@ -77,6 +77,16 @@ public class ShopApplication {
           .emitter();
     }
 
+    /** The same stream through the forms that share one subscription per state on the node. */
+    @GetMapping(path = "/live/shared", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter liveShared(StateContext ctx) {
+      ShopStates shop = ShopStates.bind(ctx, new Shop());
+      return live.open(ctx)
+          .watch("items", shop.itemsState(), () -> "<b>items</b>\n" + shop.getItems())
+          .watchShared("visits", shop.visitsState(), () -> "visits " + shop.getVisits())
+          .emitter();
+    }
+
     @PostMapping("/visits")
     long visit(StateContext ctx) {
       return ShopStates.bind(ctx, new Shop()).incrementVisits(1);
