@@ -1,6 +1,7 @@
 package dev.reactserver.state.spring;
 
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,16 +13,20 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The emitter of one {@link LiveStream}: Spring MVC's {@link SseEmitter}, so that a controller returns
- * it as usual, writing encoded frames straight to the response once Spring has committed it.
+ * it as usual, writing encoded frames to the response without blocking once Spring has committed it.
  *
- * <p>Why: a response must be committed on the request thread. Spring Security's header writer (and
- * other filters that wrap the response) write headers when the response commits, and again while the
- * request thread unwinds the filter chain; a first write from another thread races them and corrupts
- * the headers (spring-security#15510). The stream therefore sends its opening comment before the
- * controller returns: Spring buffers it and flushes it, committing the response, on the request thread
- * while it starts the stream. Every later frame goes to the committed response's output stream as
- * bytes encoded once ({@link SseFrames}), the same array for every stream that sends it; a frame sent
- * before that goes through Spring's buffer of early events.
+ * <p>Committed on the request thread: Spring Security's header writer (and other filters that wrap the
+ * response) write headers when the response commits, and again while the request thread unwinds the
+ * filter chain; a first write from another thread races them and corrupts the headers
+ * (spring-security#15510). The stream therefore sends its opening comment before the controller
+ * returns: Spring buffers it and flushes it, committing the response, on the request thread while it
+ * starts the stream.
+ *
+ * <p>Non-blocking: the first frame after that switches the response to the Servlet API's non-blocking
+ * output. A frame goes out only while the connection can take it ({@link ServletOutputStream#isReady()});
+ * otherwise {@link #sendFrame} answers {@code false} and {@code onWritable} runs once it can. So a
+ * browser that reads slowly, or a connection that died silently, holds no thread: it only stays
+ * behind, which {@link #stalledNanos()} tells.
  *
  * <p>All writes hold the emitter's write lock, which Spring's own sends and {@code complete()} hold too.
  */
@@ -29,11 +34,20 @@ class LiveEmitter extends SseEmitter {
 
   private static final MediaType TEXT_UTF8 = new MediaType("text", "plain", StandardCharsets.UTF_8);
 
-  private HttpServletResponse response; // guarded by writeLock
-  private boolean completed; // guarded by writeLock
+  // Guarded by writeLock:
+  private HttpServletResponse response;
+  private ServletOutputStream out; // set once the response writes without blocking
+  private boolean completed;
+  private long stalledSince; // 0: not stalled
+  private volatile Runnable onWritable = () -> {};
 
   LiveEmitter() {
     super(0L); // no timeout: heartbeats find closed connections
+  }
+
+  /** What to run when a connection that could not take a frame can take one again. */
+  void onWritable(Runnable callback) {
+    onWritable = callback;
   }
 
   @Override
@@ -50,32 +64,50 @@ class LiveEmitter extends SseEmitter {
   }
 
   /**
-   * Sends one encoded frame and flushes it.
+   * Sends one encoded frame, or answers {@code false} if the connection cannot take it now (then
+   * {@code onWritable} runs once it can).
    *
    * @throws IOException if the connection is gone
    * @throws IllegalStateException if the emitter completed
    */
-  void sendFrame(byte[] frame) throws IOException {
+  boolean sendFrame(byte[] frame) throws IOException {
     writeLock.lock();
     try {
       if (completed) {
         throw new IllegalStateException("the live stream has completed");
       }
-      if (response != null && response.isCommitted()) {
-        ServletOutputStream out = response.getOutputStream();
-        out.write(frame);
-        out.flush();
-      } else { // before Spring started the stream: buffered, then flushed on the request thread
+      if (response == null || !response.isCommitted()) { // before Spring started the stream: buffered
         send(Set.of(new DataWithMediaType(new String(frame, StandardCharsets.UTF_8), TEXT_UTF8)));
+        return true;
       }
+      if (!ready()) {
+        return false;
+      }
+      out.write(frame);
+      if (out.isReady()) {
+        out.flush();
+      }
+      return true;
     } finally {
       writeLock.unlock();
     }
   }
 
-  /** Sends an event whose data Spring's message converters write (data that is not a {@code String}). */
-  void sendEvent(SseEventBuilder event) throws IOException {
-    send(event);
+  /**
+   * Sends an event whose data Spring's message converters write (data that is not a {@code String}),
+   * or answers {@code false} as {@link #sendFrame} does.
+   */
+  boolean sendEvent(SseEventBuilder event) throws IOException {
+    writeLock.lock();
+    try {
+      if (response != null && response.isCommitted() && !ready()) {
+        return false;
+      }
+      send(event);
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** Whether the response has been committed: the stream's first bytes are on their way. */
@@ -83,6 +115,16 @@ class LiveEmitter extends SseEmitter {
     writeLock.lock();
     try {
       return response != null && response.isCommitted();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** How long the connection has not been able to take a frame; 0 if it can. */
+  long stalledNanos() {
+    writeLock.lock();
+    try {
+      return stalledSince == 0 ? 0 : Math.max(1, System.nanoTime() - stalledSince);
     } finally {
       writeLock.unlock();
     }
@@ -96,6 +138,35 @@ class LiveEmitter extends SseEmitter {
       super.complete();
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  // Holds writeLock.
+  private boolean ready() throws IOException {
+    if (out == null) {
+      out = response.getOutputStream();
+      out.setWriteListener(new Writable());
+    }
+    if (out.isReady()) {
+      stalledSince = 0;
+      return true;
+    }
+    if (stalledSince == 0) {
+      stalledSince = System.nanoTime();
+    }
+    return false;
+  }
+
+  /** The container's word that the connection can take more, or that it broke. */
+  private final class Writable implements WriteListener {
+    @Override
+    public void onWritePossible() {
+      onWritable.run();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      onWritable.run(); // the next write fails and closes the stream (the emitter's error callback does too)
     }
   }
 }

@@ -6,14 +6,13 @@ import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Subscription;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -34,6 +33,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 public final class LiveStream {
 
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
+  private static final VarHandle OPEN = handle(LiveStream.class, "open");
+  private static final VarHandle DRAINING = handle(LiveStream.class, "draining");
 
   private final LiveUpdates updates;
   private final String clientId;
@@ -41,9 +42,12 @@ public final class LiveStream {
   private final Executor sender;
   private final long openedAt = System.nanoTime();
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
-  private final Queue<Watch> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private final AtomicBoolean open = new AtomicBoolean(true);
+  private final Runnable drain = this::drain;
+  // Flags as plain fields with atomic access: a node holds thousands of streams.
+  private volatile boolean draining;
+  /** Whether a watch may be pending: set before a drain is asked for, cleared by the drain. */
+  private volatile boolean anyPending;
+  private volatile boolean open = true;
   /** Set once close() has left everything the stream watched: what {@link #isOpen()} reports. */
   private volatile boolean closed;
   private volatile boolean heartbeatDue;
@@ -55,6 +59,7 @@ public final class LiveStream {
     this.clientId = clientId;
     this.emitter = emitter;
     this.sender = sender;
+    emitter.onWritable(this::drainSoon);
     emitter.onCompletion(this::close);
     emitter.onTimeout(this::close);
     emitter.onError(error -> close());
@@ -142,7 +147,7 @@ public final class LiveStream {
 
   /** Completes the stream and leaves everything it watched; closing twice is harmless. */
   public void close() {
-    if (!open.compareAndSet(true, false)) {
+    if (!OPEN.compareAndSet(this, true, false)) {
       return;
     }
     ScheduledFuture<?> beat = heartbeat;
@@ -169,7 +174,7 @@ public final class LiveStream {
   /** Subscriptions of this stream's own ({@code watch} with a subscribe function). */
   int ownSubscriptions() {
     int count = 0;
-    if (open.get()) {
+    if (open) {
       for (Watch watch : watches) {
         count += watch.topic == null ? 1 : 0;
       }
@@ -179,7 +184,7 @@ public final class LiveStream {
 
   void startHeartbeat(ScheduledFuture<?> beat) {
     heartbeat = beat;
-    if (!open.get()) {
+    if (!open) {
       beat.cancel(false);
     }
   }
@@ -188,9 +193,11 @@ public final class LiveStream {
    * Called by the heartbeat schedule, twice per heartbeat period: a write to a connection the browser
    * closed is answered with a reset, so the second of two writes fails and the stream is closed within
    * one period. Every other beat touches the client. A stream whose response was never committed (its
-   * emitter not returned by the controller, or the request gone) is closed.
+   * emitter not returned by the controller, or the request gone) is closed, and so is one whose
+   * connection has taken nothing for a whole period (a browser that stopped reading, a connection that
+   * died without a word): it would only fall further behind.
    */
-  void beat(long notStartedAfterNanos) {
+  void beat(long periodNanos, long notStartedAfterNanos) {
     if (!emitter.started()) {
       if (System.nanoTime() - openedAt > notStartedAfterNanos) {
         LOG.log(Level.WARNING, "a live stream was not started within "
@@ -200,8 +207,25 @@ public final class LiveStream {
       }
       return;
     }
+    if (emitter.stalledNanos() > periodNanos) {
+      close();
+      return;
+    }
     heartbeatDue = true;
     drainSoon();
+  }
+
+  /**
+   * Sends what is pending now, on the calling thread, unless the stream is draining already (then
+   * that drain sends it): the fan-out of a shared topic, whose sends never block.
+   */
+  void sendNow(Watch watch) {
+    if (open && !watch.pending && Watch.PENDING.compareAndSet(watch, false, true)) {
+      anyPending = true;
+      if (DRAINING.compareAndSet(this, false, true)) {
+        drain();
+      }
+    }
   }
 
   private LiveStream join(String event, LiveTopic.Key key,
@@ -210,7 +234,7 @@ public final class LiveStream {
     Watch watch = new Watch(eventName(event), shared ? null : render);
     watch.topic = updates.join(key, subscriber, shared ? render : null, watch);
     watches.add(watch);
-    if (!open.get()) {
+    if (!open) {
       watch.leave(); // the stream closed meanwhile: close() may not have seen this watch
     } else if (!shared) {
       markPending(watch);
@@ -234,62 +258,86 @@ public final class LiveStream {
   }
 
   private void markPending(Watch watch) {
-    if (open.get() && !watch.pending.getAndSet(true)) {
-      pending.add(watch);
+    if (open && !watch.pending && Watch.PENDING.compareAndSet(watch, false, true)) {
+      anyPending = true;
       drainSoon();
     }
   }
 
   private void drainSoon() {
-    if (draining.compareAndSet(false, true)) {
+    if (open && DRAINING.compareAndSet(this, false, true)) {
       try {
-        sender.execute(this::drain);
+        sender.execute(drain);
       } catch (RuntimeException rejected) { // the application is shutting down
-        draining.set(false);
+        draining = false;
         close();
       }
     }
   }
 
-  // One drain at a time per stream: a send that blocks on a slow browser holds only this stream's turn.
+  // One drain at a time per stream. A drain stops when the connection cannot take more; the emitter's
+  // onWritable starts the next one.
   private void drain() {
+    boolean stalled;
     do {
       try {
-        sendPending();
+        stalled = !sendPending();
       } finally {
-        draining.set(false);
+        draining = false;
       }
-    } while (open.get() && (heartbeatDue || !pending.isEmpty()) && draining.compareAndSet(false, true));
+    } while (!stalled && open && (heartbeatDue || anyPending) && DRAINING.compareAndSet(this, false, true));
   }
 
-  private void sendPending() {
-    Watch watch;
-    while (open.get() && (watch = pending.poll()) != null) {
-      watch.pending.set(false); // a change from here on sends it again
-      watch.send();
+  /** Sends every pending watch, then a due heartbeat; false if the connection could not take one. */
+  // A stream has a few watches: scanning their flags costs less than queueing them.
+  private boolean sendPending() {
+    anyPending = false; // before the flags are read: a watch marked from here on drains again
+    for (Watch watch : watches) {
+      if (open && watch.pending) {
+        watch.pending = false; // a change from here on sends it again
+        if (!watch.send()) {
+          watch.pending = true;
+          anyPending = true;
+          return false;
+        }
+      }
     }
-    if (open.get() && heartbeatDue) {
+    if (open && heartbeatDue) {
+      if (!sendFrame(SseFrames.HEARTBEAT)) {
+        return false;
+      }
       heartbeatDue = false;
       if (++beats % 2 == 0) {
         updates.touch(clientId);
       }
-      sendFrame(SseFrames.HEARTBEAT);
+    }
+    return true;
+  }
+
+  /** False if the connection cannot take the frame now; a failed send closes the stream. */
+  private boolean sendFrame(byte[] frame) {
+    try {
+      return emitter.sendFrame(frame);
+    } catch (IOException | IllegalStateException gone) {
+      close();
+      return true;
     }
   }
 
-  private void sendFrame(byte[] frame) {
+  private boolean sendEvent(SseEmitter.SseEventBuilder event) {
     try {
-      emitter.sendFrame(frame);
+      return emitter.sendEvent(event);
     } catch (IOException | IllegalStateException gone) {
       close();
+      return true;
     }
   }
 
-  private void sendEvent(SseEmitter.SseEventBuilder event) {
+  private static VarHandle handle(Class<?> owner, String field) {
     try {
-      emitter.sendEvent(event);
-    } catch (IOException | IllegalStateException gone) {
-      close();
+      return MethodHandles.lookup().findVarHandle(owner, field, boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
   }
 
@@ -301,44 +349,47 @@ public final class LiveStream {
    * sent last, so that it never sends the same data twice in a row.
    */
   final class Watch implements StateListener<Object> {
+    static final VarHandle PENDING = handle(Watch.class, "pending");
+    private static final VarHandle LEFT = handle(Watch.class, "left");
+
     final String event;
     final Supplier<?> render; // null: frames come from a shared topic
-    final AtomicBoolean pending = new AtomicBoolean();
-    private final AtomicBoolean left = new AtomicBoolean();
+    volatile boolean pending;
+    private volatile boolean left;
     volatile LiveTopic topic;
-    private volatile LiveTopic.Frame offered;
     private volatile Subscription own;
     private volatile Function<StateListener<Object>, Subscription> ownSource;
-    private Object lastSent; // the stream's drain only
+    // The stream's drain only: what it sent last (a render, or the number of a shared frame).
+    private Object lastSent;
+    private long lastFrame;
 
     Watch(String event, Supplier<?> render) {
       this.event = event;
       this.render = render;
     }
 
-    /** A state it follows changed: render and send it again. */
+    /** A state it follows changed, or its shared topic has a new frame: send it again. */
     void changed() {
       markPending(this);
     }
 
-    /** The shared topic rendered a new frame. */
-    void offer(LiveTopic.Frame frame) {
-      offered = frame;
-      markPending(this);
+    /** Its shared topic has a new frame: send it on this thread unless the stream is draining. */
+    void sendNow() {
+      LiveStream.this.sendNow(this);
     }
 
     void subscribeOwn(Function<StateListener<Object>, Subscription> source) {
       ownSource = source;
       Subscription s = source.apply(this);
       own = s;
-      if (!open.get()) {
+      if (!open) {
         s.close(); // the stream closed meanwhile: close() may not have seen this subscription
       }
     }
 
     void leave() {
       LiveTopic t = topic;
-      if (t != null && left.compareAndSet(false, true)) { // close() and join() may both get here
+      if (t != null && LEFT.compareAndSet(this, false, true)) { // close() and join() may both get here
         updates.leave(t, this);
       }
       Subscription s = own;
@@ -350,7 +401,7 @@ public final class LiveStream {
     /** A watch with a subscription of its own hears changes here, on the writing thread. */
     @Override
     public void onChange(StateChange<Object> change) {
-      if (!open.get()) {
+      if (!open) {
         return;
       }
       markPending(this);
@@ -360,31 +411,35 @@ public final class LiveStream {
       }
     }
 
-    void send() {
+    /** Sends the latest render or frame unless it was sent last; false if the connection is full. */
+    boolean send() {
       if (render == null) {
-        LiveTopic.Frame frame = offered;
-        if (frame != null && frame != lastSent) {
-          lastSent = frame;
-          sendFrame(frame.bytes);
+        LiveTopic.Frame frame = topic.frame();
+        if (frame == null || frame.number <= lastFrame) {
+          return true;
         }
-        return;
+        boolean sent = sendFrame(frame.bytes);
+        if (sent) {
+          lastFrame = frame.number;
+        }
+        return sent;
       }
       Object data;
       try {
         data = render.get();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "rendering live event '" + event + "' failed", e);
-        return;
+        return true;
       }
       if (data == null || data.equals(lastSent)) {
-        return;
+        return true;
       }
-      lastSent = data;
-      if (data instanceof String text) {
-        sendFrame(SseFrames.event(event, text));
-      } else {
-        sendEvent(SseEmitter.event().name(event).data(data));
+      boolean sent = data instanceof String text ? sendFrame(SseFrames.event(event, text))
+          : sendEvent(SseEmitter.event().name(event).data(data));
+      if (sent) {
+        lastSent = data;
       }
+      return sent;
     }
   }
 }

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * fan-out to the senders, so a write costs the same whatever the number of streams. The fan-out runs
  * one at a time per topic and coalesces: changes told while it runs make it run once more. A topic of
  * per-stream renders marks each watch pending (its stream renders it); a shared topic renders once per
- * round, encodes the event once, and offers the same bytes to every watch. Because its rounds run one
+ * round, encodes the event once, and the streams send the same bytes. Because its rounds run one
  * at a time and each renders after the changes it handles were counted, frames never go backwards, and
  * a round whose render equals the previous one's keeps the previous frame, which streams do not send
  * twice.
@@ -35,12 +35,14 @@ final class LiveTopic implements StateListener<Object> {
   /** What identifies a topic: the watched state or scope, and for a shared render its event. */
   record Key(Object source, String sharedEvent) {}
 
-  /** An event encoded once, sent as it is by every stream. */
+  /** An event encoded once, sent as it is by every stream; {@code number} grows with every new frame. */
   static final class Frame {
     final byte[] bytes;
+    final long number;
 
-    Frame(byte[] bytes) {
+    Frame(byte[] bytes, long number) {
       this.bytes = bytes;
+      this.number = number;
     }
   }
 
@@ -48,8 +50,15 @@ final class LiveTopic implements StateListener<Object> {
   private final Function<StateListener<Object>, Subscription> subscriber;
   private final Supplier<?> sharedRender;
   private final Executor fanOut;
+  /** Streams a fan-out task sends to on its own thread (their sends never block). */
+  private static final int SLICE = 256;
+
   private final Set<LiveStream.Watch> watches = ConcurrentHashMap.newKeySet();
+  /** The watches as an array for the fan-out, made again after a watch was added or removed. */
+  private volatile LiveStream.Watch[] snapshot;
   private final Queue<LiveStream.Watch> newcomers = new ConcurrentLinkedQueue<>();
+  /** The latest frame of a shared topic: what every watch sends when its stream drains. */
+  private volatile Frame frame;
   private final AtomicLong changes = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean resubscribe;
@@ -59,7 +68,6 @@ final class LiveTopic implements StateListener<Object> {
   int members;
   // Read and written by the round that holds `scheduled`:
   private long handled;
-  private Frame frame;
 
   LiveTopic(Key key, Function<StateListener<Object>, Subscription> subscriber, Supplier<?> sharedRender,
       Executor fanOut) {
@@ -74,9 +82,15 @@ final class LiveTopic implements StateListener<Object> {
     subscription = subscriber.apply(this);
   }
 
+  /** The latest frame of a shared topic; null before its first render. */
+  Frame frame() {
+    return frame;
+  }
+
   /** Adds a stream's watch; a shared topic sends it the current frame. */
   void add(LiveStream.Watch watch) {
     watches.add(watch);
+    snapshot = null;
     if (sharedRender != null) {
       newcomers.add(watch);
       schedule();
@@ -85,6 +99,7 @@ final class LiveTopic implements StateListener<Object> {
 
   void remove(LiveStream.Watch watch) {
     watches.remove(watch);
+    snapshot = null;
   }
 
   /** Closes the store subscription, once the last stream has left. */
@@ -151,23 +166,49 @@ final class LiveTopic implements StateListener<Object> {
       }
       return;
     }
-    if (changed || frame == null) {
-      Frame rendered = render();
-      if (rendered != null && (frame == null || !Arrays.equals(rendered.bytes, frame.bytes))) {
-        frame = rendered;
-        for (LiveStream.Watch watch : watches) {
-          watch.offer(rendered);
-        }
+    Frame current = frame;
+    if (changed || current == null) {
+      byte[] rendered = render();
+      if (rendered != null && (current == null || !Arrays.equals(rendered, current.bytes))) {
+        // One write here, none per watch: each stream reads the frame when it drains.
+        current = new Frame(rendered, current == null ? 1 : current.number + 1);
+        frame = current;
+        sendToAll();
       }
     }
-    Frame current = frame;
     LiveStream.Watch newcomer;
     while (current != null && (newcomer = newcomers.poll()) != null) {
-      newcomer.offer(current);
+      newcomer.changed();
     }
   }
 
-  private Frame render() {
+  // The same bytes to every stream, a slice of streams per task: no hand-off per stream, and the
+  // senders share a large fan-out.
+  private void sendToAll() {
+    LiveStream.Watch[] all = snapshot;
+    if (all == null) {
+      all = watches.toArray(LiveStream.Watch[]::new);
+      snapshot = all;
+    }
+    for (int from = SLICE; from < all.length; from += SLICE) {
+      LiveStream.Watch[] slice = all;
+      int start = from;
+      try {
+        fanOut.execute(() -> sendNow(slice, start));
+      } catch (RuntimeException rejected) { // the application is stopping: its streams are closing
+        return;
+      }
+    }
+    sendNow(all, 0);
+  }
+
+  private static void sendNow(LiveStream.Watch[] all, int from) {
+    for (int i = from, end = Math.min(all.length, from + SLICE); i < end; i++) {
+      all[i].sendNow();
+    }
+  }
+
+  private byte[] render() {
     Object data;
     try {
       data = sharedRender.get();
@@ -180,6 +221,6 @@ final class LiveTopic implements StateListener<Object> {
           + (data == null ? "null" : "a " + data.getClass().getName()) + ", not text: not sent");
       return null;
     }
-    return new Frame(SseFrames.event(key.sharedEvent(), text.toString()));
+    return SseFrames.event(key.sharedEvent(), text.toString());
   }
 }

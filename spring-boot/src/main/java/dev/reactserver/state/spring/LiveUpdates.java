@@ -70,7 +70,7 @@ public final class LiveUpdates implements AutoCloseable {
 
   /**
    * Live updates as {@link #LiveUpdates(Store, Duration, Duration)}, on {@code senders} threads that
-   * render and send for every stream (a send that blocks on a slow browser holds one of them).
+   * render and send for every stream.
    *
    * @throws IllegalArgumentException if {@code senders} is not positive
    */
@@ -97,9 +97,13 @@ public final class LiveUpdates implements AutoCloseable {
     timers.setRemoveOnCancelPolicy(true);
   }
 
-  /** Twice the available processors, at least 4: the senders of {@link #LiveUpdates(Store, Duration, Duration)}. */
+  /**
+   * The available processors, at least 2: the senders of {@link #LiveUpdates(Store, Duration, Duration)}.
+   * Sends never block (a connection that cannot take more waits without a thread), so more threads than
+   * processors only add switches.
+   */
   public static int defaultSenders() {
-    return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -123,10 +127,11 @@ public final class LiveUpdates implements AutoCloseable {
     });
     streams.add(stream);
     long halfPeriod = Math.max(1, heartbeat.toMillis() / 2);
-    long startLimit = Math.max(heartbeat.toNanos(), START_LIMIT.toNanos());
+    long period = heartbeat.toNanos();
+    long startLimit = Math.max(period, START_LIMIT.toNanos());
     try {
-      stream.startHeartbeat(timers.scheduleAtFixedRate(() -> stream.beat(startLimit), halfPeriod, halfPeriod,
-          TimeUnit.MILLISECONDS));
+      stream.startHeartbeat(timers.scheduleAtFixedRate(() -> stream.beat(period, startLimit), halfPeriod,
+          halfPeriod, TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException closed) { // the application is stopping: the stream ends at once
       stream.close();
     }

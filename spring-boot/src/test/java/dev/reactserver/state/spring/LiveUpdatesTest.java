@@ -232,17 +232,19 @@ class LiveUpdatesTest {
     }
 
     @Override
-    void sendFrame(byte[] bytes) throws IOException {
+    boolean sendFrame(byte[] bytes) throws IOException {
       record(new String(bytes, StandardCharsets.UTF_8));
+      return true;
     }
 
     @Override
-    void sendEvent(SseEventBuilder builder) throws IOException {
+    boolean sendEvent(SseEventBuilder builder) throws IOException {
       StringBuilder text = new StringBuilder();
       for (ResponseBodyEmitter.DataWithMediaType part : builder.build()) {
         text.append(part.getData());
       }
       record(text.toString());
+      return true;
     }
 
     private void record(String text) throws IOException {

@@ -55,24 +55,26 @@ class ExampleController {
   @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
   String page(StateContext ctx, HttpServletRequest request) {
     Components c = Components.bind(ctx);
-    Views views = views(request);
-    return Page.html(views.account(ctx.userId().orElse(null)), views.stock(c.stock()), views.cart(c.cart()),
+    CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+    Views views = Views.withToken(token.getParameterName(), token.getToken());
+    return Page.html(token.getHeaderName(), token.getToken(), views.account(ctx.userId().orElse(null)), views.stock(c.stock()), views.cart(c.cart()),
         c.wishlist() == null ? views.signedOutWishlist() : views.wishlist(c.wishlist()),
         views.note("left", c.left()), views.note("right", c.right()), views.theme(c.theme()));
   }
 
   @GetMapping(path = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  SseEmitter live(StateContext ctx, HttpServletRequest request) {
+  SseEmitter live(StateContext ctx) {
     Components c = Components.bind(ctx);
-    Views views = views(request);
+    Views views = Views.live();
+    // The stock and the notes look the same to everybody: rendered once per change for all streams.
     LiveStream stream = live.open(ctx)
-        .watch("stock", c.stock()::onTeapotsChange, () -> views.stock(c.stock()))
-        .watch("cart", c.cart()::onItemsChange, () -> views.cart(c.cart()))
-        .watch("note-left", c.left()::onTextChange, () -> views.note("left", c.left()))
-        .watch("note-right", c.right()::onTextChange, () -> views.note("right", c.right()))
-        .watch("theme", c.theme()::onDarkChange, () -> views.theme(c.theme()));
+        .watchShared("stock", c.stock().teapotsState(), () -> views.stock(c.stock()))
+        .watch("cart", c.cart().itemsState(), () -> views.cart(c.cart()))
+        .watchShared("note-left", c.left().textState(), () -> views.note("left", c.left()))
+        .watchShared("note-right", c.right().textState(), () -> views.note("right", c.right()))
+        .watch("theme", c.theme().darkState(), () -> views.theme(c.theme()));
     if (c.wishlist() != null) {
-      stream.watch("wishlist", c.wishlist()::onWishesChange, () -> views.wishlist(c.wishlist()));
+      stream.watch("wishlist", c.wishlist().wishesState(), () -> views.wishlist(c.wishlist()));
     }
     return stream.emitter();
   }
@@ -140,11 +142,6 @@ class ExampleController {
   ResponseEntity<Void> theme(StateContext ctx, @RequestHeader(value = "X-Requested-With", required = false) String by) {
     ThemeStates.bind(ctx, new Theme()).updateDark(dark -> !dark);
     return done(by);
-  }
-
-  private static Views views(HttpServletRequest request) {
-    CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
-    return new Views(token.getParameterName(), token.getToken());
   }
 
   // The page's script posts with fetch and needs no page; a form posted without script gets the page again.

@@ -1,16 +1,21 @@
 package dev.reactserver.state.example.web;
 
+import static org.springframework.web.util.HtmlUtils.htmlEscape;
+
 /** The page around the fragments: style, and the few lines of script that make it live. */
 final class Page {
 
   private Page() {}
 
-  static String html(String account, String... sections) {
+  /** The page; {@code csrfHeader} and {@code csrfToken} are what the script sends with each post. */
+  static String html(String csrfHeader, String csrfToken, String account, String... sections) {
     return """
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
+        """ + "<meta name=\"csrf-header\" content=\"" + htmlEscape(csrfHeader) + "\">\n"
+        + "<meta name=\"csrf-token\" content=\"" + htmlEscape(csrfToken) + "\">\n" + """
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>reactserver-state: live example</title>
         <style>
@@ -48,8 +53,9 @@ final class Page {
             const form = event.target;
             if (!form.hasAttribute("data-action")) return;
             event.preventDefault();
+            const csrf = name => document.querySelector(`meta[name=${name}]`).content;
             fetch(form.action, { method: "POST", body: new FormData(form),
-                                 headers: { "X-Requested-With": "fetch" } })
+                                 headers: { "X-Requested-With": "fetch", [csrf("csrf-header")]: csrf("csrf-token") } })
               .then(() => form.querySelectorAll("input[name]:not([type=hidden])").forEach(i => i.value = ""));
           });
         </script>

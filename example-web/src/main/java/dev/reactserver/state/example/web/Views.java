@@ -7,16 +7,30 @@ import java.util.List;
 /**
  * Renders the components as HTML fragments: the page is made of them, and the live stream sends the
  * same fragment again whenever a state it shows changes. Each fragment's root has the id that names its
- * live event. Every action is a plain form post (with the request's CSRF token).
+ * live event. Every action is a plain form post: in the page, with the request's CSRF token, so that
+ * it works without script; in live events, without it, so that a fragment is the same for every
+ * browser and is rendered once for all of them (the page's script sends the token from its
+ * {@code <meta>} tag instead).
  */
 final class Views {
 
+  private static final Views LIVE = new Views("");
+
   private final String csrfField;
 
-  /** Views whose forms carry the CSRF token {@code csrfName=csrfValue}. */
-  Views(String csrfName, String csrfValue) {
-    this.csrfField = "<input type=\"hidden\" name=\"" + htmlEscape(csrfName) + "\" value=\"" + htmlEscape(csrfValue)
-        + "\">";
+  private Views(String csrfField) {
+    this.csrfField = csrfField;
+  }
+
+  /** Views whose forms carry the CSRF token {@code csrfName=csrfValue}: the page's. */
+  static Views withToken(String csrfName, String csrfValue) {
+    return new Views("<input type=\"hidden\" name=\"" + htmlEscape(csrfName) + "\" value=\""
+        + htmlEscape(csrfValue) + "\">");
+  }
+
+  /** Views for live events: the same HTML for every browser. */
+  static Views live() {
+    return LIVE;
   }
 
   String stock(StockStates stock) {
