@@ -47,6 +47,8 @@ public final class LiveStream {
   private volatile boolean draining;
   /** Whether a watch may be pending: set before a drain is asked for, cleared by the drain. */
   private volatile boolean anyPending;
+  /** Set when the connection can take more after a drain found it full. */
+  private volatile boolean writable;
   private volatile boolean open = true;
   /** Set once close() has left everything the stream watched: what {@link #isOpen()} reports. */
   private volatile boolean closed;
@@ -59,7 +61,7 @@ public final class LiveStream {
     this.clientId = clientId;
     this.emitter = emitter;
     this.sender = sender;
-    emitter.onWritable(this::drainSoon);
+    emitter.onWritable(this::writable);
     emitter.onCompletion(this::close);
     emitter.onTimeout(this::close);
     emitter.onError(error -> close());
@@ -275,17 +277,27 @@ public final class LiveStream {
     }
   }
 
-  // One drain at a time per stream. A drain stops when the connection cannot take more; the emitter's
-  // onWritable starts the next one.
+  // One drain at a time per stream. A drain stops when the connection cannot take more; the emitter
+  // tells writable() once it can, also while that drain is still ending (then the drain goes on).
   private void drain() {
-    boolean stalled;
-    do {
+    while (true) {
+      boolean stalled;
       try {
+        writable = false;
         stalled = !sendPending();
       } finally {
         draining = false;
       }
-    } while (!stalled && open && (heartbeatDue || anyPending) && DRAINING.compareAndSet(this, false, true));
+      boolean more = stalled ? writable : heartbeatDue || anyPending;
+      if (!open || !more || !DRAINING.compareAndSet(this, false, true)) {
+        return;
+      }
+    }
+  }
+
+  private void writable() {
+    writable = true;
+    drainSoon();
   }
 
   /** Sends every pending watch, then a due heartbeat; false if the connection could not take one. */

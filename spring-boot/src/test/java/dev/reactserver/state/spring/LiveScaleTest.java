@@ -9,6 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.Store;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +116,40 @@ class LiveScaleTest {
       await(() -> values.streamsAt("visits", last) == 200, 60);
       assertThat(values.repeatedOrBackwards("visits")).isEmpty();
       assertThat(browsers.ended()).isZero();
+    }
+  }
+
+  @Test
+  void browsersThatStopReadingHoldNoThreadAndAreClosed() throws Exception {
+    int stuck = LiveUpdates.defaultSenders() + 2; // more than the senders: blocking sends would stall all
+    List<Socket> stopped = new ArrayList<>();
+    Values values = new Values();
+    try (SseClients browsers = new SseClients(new InetSocketAddress("localhost", port), "/live/big", 20, values)) {
+      for (int i = 0; i < stuck; i++) {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(1024);
+        socket.connect(new InetSocketAddress("localhost", port));
+        socket.getOutputStream().write("GET /live/big HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        stopped.add(socket); // never read
+      }
+      await(() -> values.streamsWith("visits") == 20 && live.openStreams() == 20 + stuck, 30);
+      // Changes of 16 kB until the connections that are not read fill up (a few MB each) and their streams
+      // have taken nothing for a heartbeat period: then they are closed.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (live.openStreams() > 20 && System.nanoTime() < deadline) {
+        visit();
+        Thread.sleep(2);
+      }
+      assertThat(live.openStreams()).isEqualTo(20);
+      String last = "x".repeat(16_000) + " visits " + visits();
+      await(() -> values.streamsAt("visits", last) == 20, 30); // the readers were not held up
+      assertThat(values.repeatedOrBackwards("visits")).isEmpty();
+      assertThat(browsers.ended()).isZero();
+    } finally {
+      for (Socket socket : stopped) {
+        socket.close();
+      }
     }
   }
 

@@ -87,6 +87,15 @@ public class ShopApplication {
           .emitter();
     }
 
+    /** A shared event of 16 kB: a browser that stops reading fills its connection within a few changes. */
+    @GetMapping(path = "/live/big", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter liveBig(StateContext ctx) {
+      ShopStates shop = ShopStates.bind(ctx, new Shop());
+      return live.open(ctx)
+          .watchShared("visits", shop.visitsState(), () -> "x".repeat(16_000) + " visits " + shop.getVisits())
+          .emitter();
+    }
+
     @PostMapping("/visits")
     long visit(StateContext ctx) {
       return ShopStates.bind(ctx, new Shop()).incrementVisits(1);
