@@ -1,6 +1,5 @@
 package dev.reactserver.state.spring;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,8 +10,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -148,12 +149,15 @@ public final class SseClients implements AutoCloseable {
     final int index;
     final SocketChannel channel;
     final ByteBuffer request;
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private final StringBuilder chunkLine = new StringBuilder();
+    private byte[] head = new byte[512];
+    private int headLength;
     private boolean headDone;
     private boolean chunked;
     private long chunkLeft = -1; // -1: reading a size line; -2: reading the CRLF after a chunk
+    private long chunkSize;
+    private byte[] body = new byte[4096];
+    private int bodyLength;
+    private int scanned; // where the search for the blank line that ends an event goes on
     private boolean done;
 
     Connection(int index, SocketChannel channel, ByteBuffer request) {
@@ -165,13 +169,15 @@ public final class SseClients implements AutoCloseable {
     void receive(byte[] bytes, int length, long nanos) {
       int i = 0;
       while (i < length && !headDone) {
-        head.write(bytes[i++]);
-        byte[] h = head.toByteArray();
-        int n = h.length;
-        if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+        if (headLength == head.length) {
+          head = Arrays.copyOf(head, head.length * 2);
+        }
+        head[headLength++] = bytes[i++];
+        int n = headLength;
+        if (n >= 4 && head[n - 4] == '\r' && head[n - 3] == '\n' && head[n - 2] == '\r' && head[n - 1] == '\n') {
           headDone = true;
-          String text = new String(h, StandardCharsets.ISO_8859_1);
-          chunked = text.toLowerCase().contains("transfer-encoding: chunked");
+          String text = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+          chunked = text.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
           if (text.startsWith("HTTP/1.1 200")) {
             started.incrementAndGet();
           } else {
@@ -180,55 +186,71 @@ public final class SseClients implements AutoCloseable {
           }
         }
       }
-      for (; i < length; i++) {
-        byte b = bytes[i];
+      while (i < length) {
         if (!chunked) {
-          body.write(b);
-        } else if (chunkLeft > 0) {
-          body.write(b);
-          if (--chunkLeft == 0) {
+          append(bytes, i, length - i);
+          break;
+        }
+        if (chunkLeft > 0) {
+          int take = (int) Math.min(chunkLeft, length - i);
+          append(bytes, i, take);
+          i += take;
+          chunkLeft -= take;
+          if (chunkLeft == 0) {
             chunkLeft = -2;
           }
-        } else if (b == '\n') {
-          String line = chunkLine.toString().trim();
-          chunkLine.setLength(0);
+          continue;
+        }
+        byte b = bytes[i++];
+        if (b == '\n') {
           if (chunkLeft == -2) {
             chunkLeft = -1;
-          } else if (!line.isEmpty()) {
-            chunkLeft = Long.parseLong(line, 16);
-            if (chunkLeft == 0) {
-              parse(nanos);
-              end(true);
-              return;
-            }
+          } else if (chunkSize == 0) {
+            parse(nanos);
+            end(true);
+            return;
+          } else {
+            chunkLeft = chunkSize;
+            chunkSize = 0;
           }
-        } else if (b != '\r') {
-          chunkLine.append((char) b);
+        } else if (b != '\r' && chunkLeft == -1) {
+          chunkSize = chunkSize * 16 + Character.digit(b, 16);
         }
       }
       parse(nanos);
     }
 
+    private void append(byte[] bytes, int from, int count) {
+      if (bodyLength + count > body.length) {
+        body = Arrays.copyOf(body, Math.max(body.length * 2, bodyLength + count));
+      }
+      System.arraycopy(bytes, from, body, bodyLength, count);
+      bodyLength += count;
+    }
+
     private void parse(long nanos) {
-      byte[] data = body.toByteArray();
       int start = 0;
-      for (int i = 0; i + 1 < data.length; i++) {
-        if (data[i] == '\n' && data[i + 1] == '\n') {
-          dispatch(new String(data, start, i - start, StandardCharsets.UTF_8), nanos);
-          start = i + 2;
-          i++;
+      for (int i = Math.max(scanned, 1); i < bodyLength; i++) {
+        if (body[i] == '\n' && body[i - 1] == '\n') {
+          dispatch(new String(body, start, i - 1 - start, StandardCharsets.UTF_8), nanos);
+          start = i + 1;
         }
       }
       if (start > 0) {
-        body.reset();
-        body.write(data, start, data.length - start);
+        System.arraycopy(body, start, body, 0, bodyLength - start);
+        bodyLength -= start;
       }
+      scanned = bodyLength;
     }
 
     private void dispatch(String block, long nanos) {
       String event = "message";
       StringBuilder data = null;
-      for (String line : block.split("\n", -1)) {
+      int from = 0;
+      while (from <= block.length()) {
+        int end = block.indexOf('\n', from);
+        String line = block.substring(from, end < 0 ? block.length() : end);
+        from = end < 0 ? block.length() + 1 : end + 1;
         if (line.startsWith(":")) {
           listener.onComment(index, line.substring(1), nanos);
         } else if (line.startsWith("event:")) {

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 public final class LiveFanOutBenchmark {
 
   private static final Pattern STOCK = Pattern.compile("id=\"stock-count\">(\\d+)<");
+  private static final String STOCK_COUNT = "id=\"stock-count\">";
   private static final Pattern META = Pattern.compile("<meta name=\"(csrf-header|csrf-token)\" content=\"([^\"]*)\">");
   private static final long CLOCK_TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
@@ -122,13 +123,17 @@ public final class LiveFanOutBenchmark {
         watchers.reset();
         Map<String, Long> threadsBefore = threadTicks(server.pid());
         long[] cpuBefore = cpuTicks(server.pid());
+        long[] clientBefore = cpuTicks(ProcessHandle.current().pid());
         long started = System.nanoTime();
         Latencies writerWatched = writer.restock(rate, seconds * rate, watchers);
         long last = writer.stock;
         boolean allLast = awaitQuietly(() -> watchers.atValue(last) == streams, 30);
         long[] cpuAfter = cpuTicks(server.pid());
+        long[] clientAfter = cpuTicks(ProcessHandle.current().pid());
         System.out.println("server CPU by thread during the changes (" + streams + " streams): "
-            + busiest(threadsBefore, threadTicks(server.pid())));
+            + busiest(threadsBefore, threadTicks(server.pid())) + "; the benchmark's own process (the streams' "
+            + "client) used " + (clientAfter[0] + clientAfter[1] - clientBefore[0] - clientBefore[1]) * CLOCK_TICK_NANOS
+            / 1_000_000 + " ms");
         long userCpu = (cpuAfter[0] - cpuBefore[0]) * CLOCK_TICK_NANOS;
         long cpu = userCpu + (cpuAfter[1] - cpuBefore[1]) * CLOCK_TICK_NANOS;
         long elapsed = System.nanoTime() - started;
@@ -250,11 +255,12 @@ public final class LiveFanOutBenchmark {
       if (!event.equals("stock")) {
         return;
       }
-      Matcher count = STOCK.matcher(data);
-      if (!count.find()) {
+      int at = data.indexOf(STOCK_COUNT);
+      if (at < 0) {
         return;
       }
-      long value = Long.parseLong(count.group(1));
+      int from = at + STOCK_COUNT.length();
+      long value = Long.parseLong(data, from, data.indexOf('<', from), 10);
       long previous = lastValue[stream];
       if (previous < 0) {
         opened++; // only the selector thread writes
