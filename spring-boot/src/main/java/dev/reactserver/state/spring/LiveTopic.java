@@ -6,8 +6,6 @@ import dev.reactserver.state.runtime.Subscription;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,9 +51,13 @@ final class LiveTopic implements StateListener<Object> {
   /** Streams a fan-out task sends to on its own thread (their sends never block). */
   private static final int SLICE = 256;
 
-  private final Set<LiveStream.Watch> watches = ConcurrentHashMap.newKeySet();
-  /** The watches as an array for the fan-out, made again after a watch was added or removed. */
-  private volatile LiveStream.Watch[] snapshot;
+  private static final LiveStream.Watch[] NONE = {};
+
+  /**
+   * Copied on every add and remove (under the topic's monitor), read without a lock: a fan-out reads it
+   * once per change, and most topics (a client's own states) have one watch.
+   */
+  private volatile LiveStream.Watch[] watches = NONE;
   private final Queue<LiveStream.Watch> newcomers = new ConcurrentLinkedQueue<>();
   /** The latest frame of a shared topic: what every watch sends when its stream drains. */
   private volatile Frame frame;
@@ -89,8 +91,11 @@ final class LiveTopic implements StateListener<Object> {
 
   /** Adds a stream's watch; a shared topic sends it the current frame. */
   void add(LiveStream.Watch watch) {
-    watches.add(watch);
-    snapshot = null;
+    synchronized (this) {
+      LiveStream.Watch[] next = Arrays.copyOf(watches, watches.length + 1);
+      next[watches.length] = watch;
+      watches = next;
+    }
     if (sharedRender != null) {
       newcomers.add(watch);
       schedule();
@@ -98,8 +103,18 @@ final class LiveTopic implements StateListener<Object> {
   }
 
   void remove(LiveStream.Watch watch) {
-    watches.remove(watch);
-    snapshot = null;
+    synchronized (this) {
+      LiveStream.Watch[] current = watches;
+      for (int i = 0; i < current.length; i++) {
+        if (current[i] == watch) {
+          LiveStream.Watch[] next = new LiveStream.Watch[current.length - 1];
+          System.arraycopy(current, 0, next, 0, i);
+          System.arraycopy(current, i + 1, next, i, next.length - i);
+          watches = next;
+          return;
+        }
+      }
+    }
   }
 
   /** Closes the store subscription, once the last stream has left. */
@@ -185,11 +200,7 @@ final class LiveTopic implements StateListener<Object> {
   // The same bytes to every stream, a slice of streams per task: no hand-off per stream, and the
   // senders share a large fan-out.
   private void sendToAll() {
-    LiveStream.Watch[] all = snapshot;
-    if (all == null) {
-      all = watches.toArray(LiveStream.Watch[]::new);
-      snapshot = all;
-    }
+    LiveStream.Watch[] all = watches;
     for (int from = SLICE; from < all.length; from += SLICE) {
       LiveStream.Watch[] slice = all;
       int start = from;

@@ -177,6 +177,60 @@ class LiveUpdatesTest {
   }
 
   @Test
+  void aSharedWatchRendersOncePerChangeForEveryStream() {
+    AtomicLong renders = new AtomicLong();
+    ShopStates writer = ShopStates.bind(StateContext.of(store).withClient("writer"), new Shop());
+    for (int i = 0; i < 100; i++) {
+      StateContext ctx = StateContext.of(store).withClient("c" + i);
+      ShopStates shop = ShopStates.bind(ctx, new Shop());
+      live.open(ctx).watchShared("visits", shop.visitsState(), () -> {
+        renders.incrementAndGet();
+        return "visits " + shop.getVisits();
+      });
+    }
+    await(() -> emitters.stream().allMatch(e -> e.sent.contains("event:visits|data:visits 0")));
+    for (int v = 1; v <= 10; v++) {
+      writer.incrementVisits(1);
+      String expected = "event:visits|data:visits " + v;
+      await(() -> emitters.stream().allMatch(e -> e.sent.contains(expected)));
+    }
+    assertThat(renders.get()).isLessThanOrEqualTo(11); // the first render, then one per change
+    assertThat(live.subscriptions()).isEqualTo(1);
+    for (RecordingEmitter emitter : emitters) {
+      assertThat(emitter.sent).hasSize(11).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void watchesOfOneStateShareOneSubscriptionUntilTheLastStreamLeaves() {
+    StateContext ctx = StateContext.of(store).withClient("c1");
+    ShopStates shop = ShopStates.bind(ctx, new Shop());
+    LiveStream tab1 = live.open(ctx).watch("items", shop.itemsState(), () -> "items " + shop.getItems());
+    LiveStream tab2 = live.open(ctx).watch("items", shop.itemsState(), () -> "items " + shop.getItems())
+        .watchScope("client", ctx.resolveScope("$client"), () -> "client");
+    long storeSubscriptions = store.subscriptions();
+    assertThat(live.subscriptions()).isEqualTo(2);
+    tab1.close();
+    assertThat(live.subscriptions()).isEqualTo(2);
+    shop.incrementItems(3);
+    await(() -> emitters.get(1).sent.contains("event:items|data:items 3"));
+    tab2.close();
+    assertThat(live.subscriptions()).isZero();
+    assertThat(store.subscriptions()).isEqualTo(storeSubscriptions - 2);
+  }
+
+  @Test
+  void anEventNameMustBeOneLine() {
+    StateContext ctx = StateContext.of(store).withClient("c1");
+    ShopStates shop = ShopStates.bind(ctx, new Shop());
+    LiveStream stream = live.open(ctx);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> stream.watch("items\ndata:forged", shop.itemsState(), () -> "x"));
+    assertThat(e).hasMessageContaining("'items\\ndata:forged'");
+    assertThrows(IllegalArgumentException.class, () -> stream.watchShared("", shop.visitsState(), () -> "x"));
+  }
+
+  @Test
   void aStreamNeedsAClient() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> live.open(StateContext.of(store)));
     assertThat(e).hasMessageContaining("needs a StateContext with a client");

@@ -35,8 +35,11 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * mvn -B -q -pl example-web -am -DskipTests install exec:exec@fanout \
- *     -Dfanout.args="--streams=100,1000 --rate=50 --seconds=20"
+ *     -Dfanout.args="--streams=100,1000 --rate=50 --seconds=20 --runs=1"
  * </pre>
+ *
+ * <p>{@code --histogram} also prints what the idle streams hold, by class; {@code --server-jvm=OPTION}
+ * passes one option to the server's JVM (a flight recording, another collector).
  */
 public final class LiveFanOutBenchmark {
 
@@ -54,6 +57,7 @@ public final class LiveFanOutBenchmark {
     String serverHeap = "4g";
     List<String> serverJvm = List.of();
     boolean histogram = false;
+    int runs = 1;
     for (String arg : args) {
       if (arg.startsWith("--streams=")) {
         counts = Arrays.stream(arg.substring("--streams=".length()).split(",")).map(Integer::valueOf).toList();
@@ -63,13 +67,15 @@ public final class LiveFanOutBenchmark {
         seconds = Integer.parseInt(arg.substring("--seconds=".length()));
       } else if (arg.startsWith("--server-heap=")) {
         serverHeap = arg.substring("--server-heap=".length());
+      } else if (arg.startsWith("--runs=")) {
+        runs = Integer.parseInt(arg.substring("--runs=".length()));
       } else if (arg.equals("--histogram")) {
         histogram = true;
       } else if (arg.startsWith("--server-jvm=")) {
         serverJvm = List.of(arg.substring("--server-jvm=".length()).split(" "));
       } else if (!arg.isBlank()) {
         throw new IllegalArgumentException("unknown argument " + arg
-            + " (--streams=100,1000 --rate=50 --seconds=20 --server-heap=4g --server-jvm='-XX:...' --histogram)");
+            + " (--streams=100,1000 --rate=50 --seconds=20 --runs=1 --server-heap=4g --server-jvm=-XX:... --histogram)");
       }
     }
     StringBuilder table = new StringBuilder()
@@ -78,9 +84,11 @@ public final class LiveFanOutBenchmark {
             + " | server threads, no stream / N | heap per idle stream |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int n : counts) {
-      String row = run(n, rate, seconds, serverHeap, serverJvm, histogram);
-      table.append(row).append('\n');
-      System.out.println(table);
+      for (int run = 0; run < runs; run++) {
+        String row = run(n, rate, seconds, serverHeap, serverJvm, histogram);
+        table.append(row).append('\n');
+        System.out.println(table);
+      }
     }
     Path out = Path.of("target", "fanout-results.md");
     Files.createDirectories(out.getParent());
