@@ -40,8 +40,8 @@ class CartController {
   SseEmitter live(StateContext ctx) {
     CartStates cart = CartStates.bind(ctx.forComponent("cart#1"), new Cart());
     return live.open(ctx)
-        .watch("items", cart::onItemsChange, () -> "<span>" + cart.getItems() + "</span>")
-        .watch("visits", cart::onVisitsChange, () -> "<span>" + cart.getVisits() + "</span>")
+        .watch("items", cart.itemsState(), () -> "<span>" + cart.getItems() + "</span>")     // this client's
+        .watchShared("visits", cart.visitsState(), () -> "<span>" + cart.getVisits() + "</span>")  // the same for all
         .emitter();
   }
 }

@@ -54,7 +54,7 @@ public class StateMetricsAutoConfiguration {
             .description("Clients with an open live stream or within the grace time after it")
             .register(registry);
         Gauge.builder("reactserver.state.live.subscriptions", updates, LiveUpdates::subscriptions)
-            .description("Subscriptions held by open live streams").register(registry);
+            .description("Store subscriptions held for open live streams, one per watched state").register(registry);
       }
     };
   }

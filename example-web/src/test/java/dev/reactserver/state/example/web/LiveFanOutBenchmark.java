@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  * a client each) watch the page's {@code /live}; one signed-out visitor restocks the shared stock at a
  * fixed rate. Reports, per N: streams that opened, latency from the write to each stream's event
  * (p50, p99, max), repeated or older values and whether every stream ended on the last value, the
- * writer's latency with no stream and with N, server CPU per stream per change (from
- * {@code /proc}), server threads, and heap per idle stream (after a full GC, with and without the
+ * writer's latency with no stream and with N, server CPU per stream per change (from {@code /proc},
+ * less the server's CPU per change measured without streams: the fan-out's own cost), server threads, and heap per idle stream (after a full GC, with and without the
  * streams). Not a test: it asserts nothing, it prints a table and writes it to
  * {@code target/fanout-results.md}.
  *
@@ -80,16 +80,17 @@ public final class LiveFanOutBenchmark {
     }
     StringBuilder table = new StringBuilder()
         .append("| streams | changes/s | opened | p50 | p99 | max | repeated / older | all end on last"
-            + " | writer p50 / p99, no stream | writer p50 / p99, N streams | server CPU per stream per change"
+            + " | writer p50 / p99, no stream | writer p50 / p99, N streams | fan-out CPU per stream per change"
             + " | server threads, no stream / N | heap per idle stream |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (int n : counts) {
       for (int run = 0; run < runs; run++) {
         String row = run(n, rate, seconds, serverHeap, serverJvm, histogram);
         table.append(row).append('\n');
-        System.out.println(table);
+        System.out.println(row);
       }
     }
+    System.out.println(table);
     Path out = Path.of("target", "fanout-results.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
@@ -111,7 +112,14 @@ public final class LiveFanOutBenchmark {
       Writer writer = new Writer(port);
       await(writer::ready, 120, "the server did not start (see " + log + ")");
       writer.signIn();
-      Latencies writerAlone = writer.restock(rate, Math.max(2, seconds / 2) * rate, null);
+      writer.restock(rate, Math.max(3, seconds / 4) * rate, null); // warm-up, not counted
+      long[] aloneBefore = cpuTicks(server.pid());
+      int aloneChanges = Math.max(2, seconds / 2) * rate;
+      Latencies writerAlone = writer.restock(rate, aloneChanges, null);
+      long[] aloneAfter = cpuTicks(server.pid());
+      // The server's CPU per change without streams (the POST, the write, heartbeats): not fan-out.
+      double perChangeAlone = (double) (aloneAfter[0] + aloneAfter[1] - aloneBefore[0] - aloneBefore[1])
+          * CLOCK_TICK_NANOS / aloneChanges;
       long heapAlone = heapAfterGc(server.pid());
       Map<String, long[]> classesAlone = histogram ? classHistogram(server.pid()) : Map.of();
       long threadsAlone = threads(server.pid());
@@ -148,15 +156,16 @@ public final class LiveFanOutBenchmark {
         long threadsWatched = threads(server.pid());
         long changes = (long) seconds * rate;
         Latencies delivery = watchers.latencies();
+        double fanOut = Math.max(0, cpu - perChangeAlone * changes);
         return String.format("| %,d | %d | %,d%s | %s | %s | %s | %d / %d | %s | %s / %s | %s / %s | %.1f µs"
-                + " (%.0f%% in the kernel; server %.0f%% of a core) | %d / %d | %,d bytes |",
+                + " (%.0f%% in the kernel; server %.0f%% of a core) | %d / %d (live: %d) | %,d bytes |",
             streams, rate, watchers.opened(), opened ? "" : " (" + clients.ended() + " ended)",
             ms(delivery.percentile(50)), ms(delivery.percentile(99)), ms(delivery.max()),
             watchers.repeated, watchers.older, allLast ? "yes" : "no (" + watchers.atValue(last) + ")",
             ms(writerAlone.percentile(50)), ms(writerAlone.percentile(99)),
             ms(writerWatched.percentile(50)), ms(writerWatched.percentile(99)),
-            cpu / 1000.0 / streams / changes, 100.0 * (cpu - userCpu) / cpu, 100.0 * cpu / elapsed,
-            threadsAlone, threadsWatched,
+            fanOut / 1000.0 / streams / changes, 100.0 * (cpu - userCpu) / cpu, 100.0 * cpu / elapsed,
+            threadsAlone, threadsWatched, liveThreads(server.pid()),
             (heapWatched - heapAlone) / streams);
       }
     } finally {
@@ -392,6 +401,21 @@ public final class LiveFanOutBenchmark {
         .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(8)
         .map(e -> e.getKey() + " " + e.getValue() * CLOCK_TICK_NANOS / 1_000_000 + " ms")
         .toList().toString();
+  }
+
+  /** The starter's live threads (senders and the heartbeat timer). */
+  private static long liveThreads(long pid) throws IOException {
+    long count = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          count += Files.readString(task.resolve("comm")).startsWith("reactserver-sta") ? 1 : 0;
+        } catch (IOException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return count;
   }
 
   private static long threads(long pid) throws IOException {
