@@ -456,7 +456,8 @@ public final class LiveFanOutBenchmark {
         .map(e -> Map.entry(e.getKey(), new long[] {
             e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
             e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
-        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1])).limit(30)
+        .filter(e -> e.getValue()[1] >= 16L * streams)
+        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
         .forEach(e -> System.out.printf("  %8.1f instances %9.1f bytes  %s%n", e.getValue()[0] / (double) streams,
             e.getValue()[1] / (double) streams, e.getKey()));
     long outside = after.entrySet().stream()
