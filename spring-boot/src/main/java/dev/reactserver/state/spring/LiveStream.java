@@ -234,8 +234,8 @@ public final class LiveStream {
       Function<StateListener<Object>, Subscription> subscriber, Supplier<?> render, boolean shared) {
     Objects.requireNonNull(render, "render");
     Watch watch = new Watch(eventName(event), shared ? null : render);
-    watch.topic = updates.join(key, subscriber, shared ? render : null, watch);
-    watches.add(watch);
+    watches.add(watch); // before it joins: a shared topic may send it a frame at once
+    updates.join(key, subscriber, shared ? render : null, watch);
     if (!open) {
       watch.leave(); // the stream closed meanwhile: close() may not have seen this watch
     } else if (!shared) {

@@ -184,8 +184,11 @@ public final class LiveUpdates implements AutoCloseable {
     return store;
   }
 
-  /** Adds {@code watch} to the topic of {@code key}, subscribing to the store if it is the first. */
-  LiveTopic join(LiveTopic.Key key, Function<StateListener<Object>, Subscription> subscriber,
+  /**
+   * Adds {@code watch} to the topic of {@code key}, subscribing to the store if it is the first, and sets
+   * the watch's topic before the topic can send it anything.
+   */
+  void join(LiveTopic.Key key, Function<StateListener<Object>, Subscription> subscriber,
       Supplier<?> sharedRender, LiveStream.Watch watch) {
     LiveTopic topic = topics.compute(key, (k, existing) -> {
       LiveTopic joined = existing;
@@ -196,8 +199,8 @@ public final class LiveUpdates implements AutoCloseable {
       joined.members++;
       return joined;
     });
+    watch.topic = topic;
     topic.add(watch);
-    return topic;
   }
 
   /** Removes {@code watch} from {@code topic}; the last one to leave closes its subscription. */
