@@ -54,7 +54,7 @@ public final class LiveStream {
   private volatile boolean closed;
   private volatile boolean heartbeatDue;
   private volatile ScheduledFuture<?> heartbeat;
-  private int beats; // heartbeat thread only
+  private int beats; // the stream's drain only (one at a time)
 
   LiveStream(LiveUpdates updates, String clientId, LiveEmitter emitter, Executor sender) {
     this.updates = updates;

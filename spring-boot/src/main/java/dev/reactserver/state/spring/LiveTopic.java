@@ -44,21 +44,22 @@ final class LiveTopic implements StateListener<Object> {
     }
   }
 
+  /** Streams a fan-out task sends to on its own thread (their sends never block). */
+  private static final int SLICE = 256;
+  private static final LiveStream.Watch[] NONE = {};
+
   final Key key;
   private final Function<StateListener<Object>, Subscription> subscriber;
   private final Supplier<?> sharedRender;
   private final Executor fanOut;
-  /** Streams a fan-out task sends to on its own thread (their sends never block). */
-  private static final int SLICE = 256;
-
-  private static final LiveStream.Watch[] NONE = {};
 
   /**
    * Copied on every add and remove (under the topic's monitor), read without a lock: a fan-out reads it
    * once per change, and most topics (a client's own states) have one watch.
    */
   private volatile LiveStream.Watch[] watches = NONE;
-  private final Queue<LiveStream.Watch> newcomers = new ConcurrentLinkedQueue<>();
+  /** Watches of a shared topic that wait for their first frame; null for per-stream renders. */
+  private final Queue<LiveStream.Watch> newcomers;
   /** The latest frame of a shared topic: what every watch sends when its stream drains. */
   private volatile Frame frame;
   private final AtomicLong changes = new AtomicLong();
@@ -77,6 +78,7 @@ final class LiveTopic implements StateListener<Object> {
     this.subscriber = subscriber;
     this.sharedRender = sharedRender;
     this.fanOut = fanOut;
+    this.newcomers = sharedRender == null ? null : new ConcurrentLinkedQueue<>();
   }
 
   /** Subscribes to the store; called once, by the thread that created the topic. */
@@ -157,7 +159,7 @@ final class LiveTopic implements StateListener<Object> {
       } finally {
         scheduled.set(false);
       }
-    } while ((changes.get() != handled || (frame != null && !newcomers.isEmpty()))
+    } while ((changes.get() != handled || (frame != null && newcomers != null && !newcomers.isEmpty()))
         && scheduled.compareAndSet(false, true));
   }
 
