@@ -69,6 +69,25 @@ class LiveHttpTest {
   }
 
   @Test
+  void dataThatIsNotTextGoesThroughTheMessageConverters() throws Exception {
+    String cookie = ids.issue();
+    try (Socket browser = new Socket("localhost", port)) {
+      OutputStream out = browser.getOutputStream();
+      out.write(("GET /live/json HTTP/1.1\r\nHost: localhost\r\nCookie: reactserver-client=" + cookie + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder received = new StringBuilder();
+      InputStream in = browser.getInputStream();
+      readUntil(in, received, "event:items\ndata:{\"items\":0}\n\n");
+      HttpResponse<String> added = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://localhost:" + port + "/items")).header("Cookie", "reactserver-client=" + cookie)
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(added.body()).isEqualTo("1");
+      readUntil(in, received, "event:items\ndata:{\"items\":1}\n\n");
+      readUntil(in, received, ":heartbeat"); // frames and converter-written events on one response
+    }
+  }
+
+  @Test
   void stoppingTheApplicationEndsItsOpenStreamsAtOnce() throws Exception {
     ConfigurableApplicationContext app = new SpringApplicationBuilder(ShopApplication.class)
         .properties("server.port=0", "server.shutdown=graceful", "spring.lifecycle.timeout-per-shutdown-phase=60s",

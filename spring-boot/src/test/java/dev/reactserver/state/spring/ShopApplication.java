@@ -4,6 +4,7 @@ import dev.reactserver.state.runtime.StateContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
@@ -85,6 +86,13 @@ public class ShopApplication {
           .watch("items", shop.itemsState(), () -> "<b>items</b>\n" + shop.getItems())
           .watchShared("visits", shop.visitsState(), () -> "visits " + shop.getVisits())
           .emitter();
+    }
+
+    /** Data that is not text: written by the application's message converters (JSON here). */
+    @GetMapping(path = "/live/json", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter liveJson(StateContext ctx) {
+      ShopStates shop = ShopStates.bind(ctx, new Shop());
+      return live.open(ctx).watch("items", shop.itemsState(), () -> Map.of("items", shop.getItems())).emitter();
     }
 
     /** A shared event of 16 kB: a browser that stops reading fills its connection within a few changes. */
