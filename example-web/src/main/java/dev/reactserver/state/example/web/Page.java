@@ -27,7 +27,8 @@ final class Page {
                  padding: 1.5rem; }
           section { border: 1px solid #ccc8; border-radius: .6rem; padding: 1rem; background: #fff1; }
           h2 { margin: 0 0 .5rem; font-size: 1.05rem; } small { font-weight: normal; opacity: .7; }
-          .big { font-size: 1.8rem; margin: .3rem 0; } .note { min-height: 1.4rem; font-style: italic; overflow-wrap: anywhere; }
+          .big { font-size: 1.8rem; margin: .3rem 0; }
+          .note { min-height: 1.4rem; font-style: italic; overflow-wrap: anywhere; }
           form { display: inline-block; margin: .2rem .3rem .2rem 0; } form.inline { margin: 0 }
           footer { padding: 0 1.5rem 1.5rem; opacity: .7; font-size: .9rem; }
         </style>
