@@ -347,7 +347,6 @@ public final class LiveFanOutBenchmark {
       Latencies copy = new Latencies(size);
       System.arraycopy(samples, 0, copy.samples, 0, size);
       copy.size = size;
-      Arrays.sort(copy.samples, 0, size);
       return copy;
     }
 
