@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * its listener only counts the change, and the fan-out to the streams, their renders and their sends
  * run on a fixed pool of sender threads, whatever the number of streams. Lock order: a topic's entry
  * in the topic map (held while a topic subscribes to the store, never while user code runs), then the
- * store's own locks; an emitter's write lock is taken alone.
+ * store's own locks. A topic's monitor (adding and removing watches) and an emitter's write lock (the
+ * servlet container's locks inside it) are each taken alone.
  *
  * <pre>{@code
  * @GetMapping(path = "/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
