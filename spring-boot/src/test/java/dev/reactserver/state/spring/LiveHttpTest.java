@@ -85,6 +85,7 @@ class LiveHttpTest {
       readUntil(in, received, "event:items\ndata:{\"items\":1}\n\n");
       readUntil(in, received, ":heartbeat"); // frames and converter-written events on one response
     }
+    await(() -> live.openStreams() == 0); // the other tests count streams
   }
 
   @Test
