@@ -107,14 +107,19 @@ final class StreamReader implements AutoCloseable {
       } catch (ExpiredIteratorException | TrimmedDataAccessException | ResourceNotFoundException e) {
         // Where this reader stood is gone: start at the end, and catch the listeners up.
         LOG.log(System.Logger.Level.WARNING, "the stream " + streamArn + " no longer has the records after"
-            + " where this instance read; its listeners are caught up", e);
+            + " where this instance read (" + e.getClass().getSimpleName() + "); its listeners are caught up");
+        LOG.log(System.Logger.Level.DEBUG, "the stream " + streamArn + " lost its place", e);
         lost = true;
       } catch (RuntimeException e) {
         if (running) {
-          // Once per outage at WARNING; the iterators stay valid (15 minutes), so nothing is missed.
-          LOG.log(failing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "reading the stream "
-              + streamArn + " failed; listeners of this instance hear other instances' changes once it is"
-              + " back", e);
+          // One line per outage at WARNING, each failure's trace at DEBUG; the iterators stay valid
+          // (15 minutes), so nothing is missed.
+          if (!failing) {
+            LOG.log(System.Logger.Level.WARNING, "reading the stream " + streamArn + " failed ("
+                + e.getClass().getSimpleName() + ": " + e.getMessage() + "); listeners of this instance hear"
+                + " other instances' changes once it is back");
+          }
+          LOG.log(System.Logger.Level.DEBUG, "reading the stream " + streamArn + " failed", e);
           failing = true;
           pause(Math.max(pollMillis, 250));
         }
