@@ -37,6 +37,7 @@ class LiveEmitter extends SseEmitter {
   // Guarded by writeLock:
   private HttpServletResponse response;
   private ServletOutputStream out; // set once the response writes without blocking
+  private boolean blocking; // the response has no non-blocking output: every write blocks
   private boolean completed;
   private long stalledSince; // 0: not stalled
   private volatile Runnable onWritable = () -> {};
@@ -84,7 +85,7 @@ class LiveEmitter extends SseEmitter {
         return false;
       }
       out.write(frame);
-      if (out.isReady()) {
+      if (blocking || out.isReady()) {
         out.flush();
       }
       return true;
@@ -145,9 +146,13 @@ class LiveEmitter extends SseEmitter {
   private boolean ready() throws IOException {
     if (out == null) {
       out = response.getOutputStream();
-      out.setWriteListener(new Writable());
+      try {
+        out.setWriteListener(new Writable());
+      } catch (UnsupportedOperationException | IllegalStateException blockingOnly) {
+        blocking = true; // a response without non-blocking output (MockMvc's): writes block, as Spring's do
+      }
     }
-    if (out.isReady()) {
+    if (blocking || out.isReady()) {
       stalledSince = 0;
       return true;
     }

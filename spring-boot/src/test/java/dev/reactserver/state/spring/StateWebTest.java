@@ -5,12 +5,14 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.Store;
 import jakarta.servlet.http.Cookie;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,6 +20,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /** The client cookie, the user and the per-request context, through a real application's filters. */
@@ -30,6 +33,26 @@ class StateWebTest {
   @Autowired MockMvc mvc;
   @Autowired Store store;
   @Autowired ClientIds ids;
+
+  @Test
+  void aLiveStreamWorksUnderMockMvcWhoseResponseCannotWriteWithoutBlocking() throws Exception {
+    MvcResult live = mvc.perform(get("/live/shared")).andExpect(request().asyncStarted()).andReturn();
+    MockHttpServletResponse stream = live.getResponse();
+    awaitContent(stream, "event:visits\ndata:visits ");
+    long visits = Long.parseLong(mvc.perform(post("/visits")).andReturn().getResponse().getContentAsString());
+    awaitContent(stream, "event:visits\ndata:visits " + visits + "\n\n");
+    assertThat(stream.getContentAsString()).startsWith(":open\n\n");
+  }
+
+  private static void awaitContent(MockHttpServletResponse response, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!response.getContentAsString().contains(expected)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + expected + "' within 10 s: " + response.getContentAsString());
+      }
+      Thread.sleep(10);
+    }
+  }
 
   @Test
   void aNewClientGetsOneCookieAndKeepsItsStatesWithIt() throws Exception {
