@@ -24,10 +24,12 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.thymeleaf.autoconfigure.ThymeleafAutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.thymeleaf.ITemplateEngine;
 
 /** Every condition of the auto-configuration, on the real stores. */
 class StateAutoConfigurationTest {
@@ -171,6 +173,20 @@ class StateAutoConfigurationTest {
       assertThat(context).hasNotFailed();
       assertThat(context.getBean(StateUserResolver.class)).isInstanceOf(ServletPrincipalUserResolver.class);
     });
+  }
+
+  @Test
+  void liveTemplatesComeWithThymeleafInAServletApplicationAndNotWithout() {
+    AutoConfigurations thymeleaf = AutoConfigurations.of(
+        ThymeleafAutoConfiguration.class,
+        StateThymeleafAutoConfiguration.class);
+    web.withConfiguration(thymeleaf).run(context -> assertThat(context).hasSingleBean(LiveTemplates.class));
+    web.withConfiguration(thymeleaf).withClassLoader(new FilteredClassLoader(ITemplateEngine.class))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).doesNotHaveBean(LiveTemplates.class);
+        });
+    plain.withConfiguration(thymeleaf).run(context -> assertThat(context).doesNotHaveBean(LiveTemplates.class));
   }
 
   @Test
