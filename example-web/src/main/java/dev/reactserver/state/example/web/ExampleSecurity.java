@@ -7,6 +7,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 
 /**
  * Form login with two demo users, {@code ada} and {@code bob} (the password is the name); anonymous
@@ -21,6 +22,8 @@ class ExampleSecurity {
         .authorizeHttpRequests(requests -> requests
             .requestMatchers("/wishlist", "/wishlist/**").authenticated()
             .anyRequest().permitAll())
+        // The token in a cookie, not in the session: a page open across a restart or a deploy can still post.
+        .csrf(csrf -> csrf.csrfTokenRepository(new CookieCsrfTokenRepository()))
         .formLogin(login -> login.defaultSuccessUrl("/", true))
         .logout(logout -> logout.logoutSuccessUrl("/"))
         .build();

@@ -227,7 +227,7 @@ public final class LiveFanOutBenchmark {
       String cookie = String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
           .toList());
       HttpRequest request = HttpRequest.newBuilder(base.resolve("/stock/restock"))
-          .header("Cookie", cookie).header(csrfHeader, csrfToken).header("X-Requested-With", "fetch")
+          .header("Cookie", cookie).header(csrfHeader, csrfToken).header("HX-Request", "true")
           .POST(HttpRequest.BodyPublishers.noBody()).build();
       long period = TimeUnit.SECONDS.toNanos(1) / rate;
       long next = System.nanoTime();
