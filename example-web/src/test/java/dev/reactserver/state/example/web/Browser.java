@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -33,9 +34,11 @@ final class Browser implements AutoCloseable {
   private final ChromeDriver driver;
   private final Path profile;
   private final String base;
+  private final boolean javaScript;
 
-  private Browser(String base) {
+  private Browser(String base, boolean javaScript) {
     this.base = base;
+    this.javaScript = javaScript;
     try {
       profile = Files.createTempDirectory("reactserver-chromium-");
     } catch (IOException e) {
@@ -47,6 +50,9 @@ final class Browser implements AutoCloseable {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--window-size=1280,900", "--user-data-dir=" + profile);
+    if (!javaScript) {
+      options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+    }
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
@@ -55,7 +61,13 @@ final class Browser implements AutoCloseable {
   /** A new browser on the application at {@code base} (e.g. {@code http://localhost:8080}). */
   static Browser on(String base) {
     requireChromium();
-    return new Browser(base);
+    return new Browser(base, true);
+  }
+
+  /** A new browser with JavaScript turned off: the page works by plain form posts, and is not live. */
+  static Browser withoutJavaScript(String base) {
+    requireChromium();
+    return new Browser(base, false);
   }
 
   /**
@@ -79,19 +91,27 @@ final class Browser implements AutoCloseable {
     return this;
   }
 
+  /** Opens {@code path} and waits until the page has loaded, live or not. */
+  Browser load(String path) {
+    driver.get(base + path);
+    return this;
+  }
+
   void waitUntilLive() {
     new WebDriverWait(driver, PATIENCE).until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-live",
         "open"));
   }
 
-  /** Signs in through the login form and waits for the page to be live again. */
+  /** Signs in through the login form and waits for the page (with JavaScript: until it is live again). */
   Browser signIn(String user, String password) {
     driver.get(base + "/login");
     driver.findElement(By.id("username")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(password);
     driver.findElement(By.cssSelector("button[type=submit]")).click();
     new WebDriverWait(driver, PATIENCE).until(ExpectedConditions.textToBe(By.id("user"), user));
-    waitUntilLive();
+    if (javaScript) {
+      waitUntilLive();
+    }
     return this;
   }
 
@@ -106,6 +126,16 @@ final class Browser implements AutoCloseable {
   /** Waits until the element {@code id} shows {@code text}. */
   void waitForText(String id, String text) {
     new WebDriverWait(driver, PATIENCE).until(ExpectedConditions.textToBe(By.id(id), text));
+  }
+
+  /** The attribute {@code name} of the element {@code id}; null if it has none. */
+  String attribute(String id, String name) {
+    return driver.findElement(By.id(id)).getAttribute(name);
+  }
+
+  /** Runs {@code script} in the page and returns its result. */
+  Object script(String script) {
+    return driver.executeScript(script);
   }
 
   String text(String id) {

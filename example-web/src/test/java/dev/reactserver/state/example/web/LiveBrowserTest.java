@@ -144,12 +144,7 @@ class LiveBrowserTest {
 
   @Test
   void aClickInABrowserOnOneInstanceShowsLiveInABrowserOnAnotherInstanceOfOneRedis() throws Exception {
-    int port = freePort();
-    RedisServer redis = new RedisServer(port);
-    redis.start();
-    resources.add(redis::stop);
-    String[] shared = {"--reactserver.state.store=redis", "--reactserver.state.redis.uri=redis://localhost:" + port,
-        "--reactserver.state.redis.prefix=browsers-" + UUID.randomUUID()};
+    String[] shared = redis("browsers");
     String first = start(shared);
     String second = start(shared);
     Browser a = browser(first).open("/");
@@ -169,13 +164,113 @@ class LiveBrowserTest {
     assertEquals("0", b.text("cart-count"));
   }
 
+  @Test
+  void aServerRestartWhileTwoBrowsersAreOpenIsCaughtUpAndTheyGoOnWithoutAReload() throws Exception {
+    String[] redis = redis("restart");
+    int port = freePort();
+    ConfigurableApplicationContext app = startApp(with(redis, "--server.port=" + port));
+    String base = baseOf(app);
+    Browser a = browser(base).open("/");
+    Browser b = browser(base).open("/");
+    a.click("stock-buy");
+    b.waitForText("stock-count", "99");
+    b.click("cart-add");
+    b.waitForText("cart-count", "1");
+
+    app.close(); // a deploy: both pages stay open, their streams cut
+    awaitLive(a, "reconnecting");
+    awaitLive(b, "reconnecting");
+    // Meanwhile another node of the same Redis takes a change the two pages cannot hear.
+    Browser elsewhere = browser(start(redis)).open("/");
+    elsewhere.click("stock-restock");
+    elsewhere.waitForText("stock-count", "109");
+
+    startApp(with(redis, "--server.port=" + port)); // the new version, on the same address
+    a.waitForText("stock-count", "109"); // caught up by the reconnected stream, no reload
+    b.waitForText("stock-count", "109");
+    a.waitUntilLive();
+    b.waitUntilLive();
+    a.click("stock-buy"); // posting still works: the client and CSRF cookies outlive the server
+    a.waitForText("stock-count", "108");
+    b.waitForText("stock-count", "108");
+    b.click("cart-add");
+    b.waitForText("cart-count", "2"); // B's own cart, kept in Redis across the restart
+    assertEquals("0", a.text("cart-count"));
+  }
+
+  @Test
+  void withoutJavaScriptThePageWorksByFormPostsAndOthersSeeItsChangesLive() {
+    String base = start();
+    Browser live = browser(base).open("/");
+    Browser plain = browser(Browser.withoutJavaScript(base)).load("/");
+    assertEquals(Boolean.TRUE, plain.script("return typeof htmx === 'undefined'"), "the page's scripts ran");
+    assertEquals("100", plain.text("stock-count"));
+
+    plain.click("stock-buy"); // a form post, answered 303, and the page again
+    plain.waitForText("stock-count", "99");
+    live.waitForText("stock-count", "99");
+    plain.click("cart-add");
+    plain.waitForText("cart-count", "1");
+    assertEquals("0", live.text("cart-count"));
+    plain.type("note-left-input", "posted without script");
+    plain.click("note-left-save");
+    plain.waitForText("note-left-text", "posted without script");
+    live.waitForText("note-left-text", "posted without script");
+    plain.click("theme-toggle");
+    plain.waitForText("theme-toggle", "Light");
+
+    plain.signIn("ada", "ada");
+    plain.type("wishlist-input", "a kettle");
+    plain.click("wishlist-add");
+    plain.waitForText("wishlist-items", "a kettle");
+  }
+
+  @Test
+  void aLongUnbrokenWordInANoteWrapsInsideItsBox() {
+    String base = start();
+    Browser a = browser(base).open("/");
+    Browser b = browser(base).open("/");
+    String word = "x".repeat(200);
+    a.type("note-left-input", word);
+    a.click("note-left-save");
+    b.waitForText("note-left-text", word);
+    for (Browser browser : List.of(a, b)) {
+      assertEquals(Boolean.TRUE, browser.script("const page = document.documentElement;"
+          + " return page.scrollWidth <= page.clientWidth;"), "the page scrolls sideways");
+      assertEquals(Boolean.TRUE, browser.script("const note = document.getElementById('note-left');"
+          + " return note.scrollWidth <= note.clientWidth;"), "the note overflows its box");
+    }
+  }
+
+  /** A Redis for this test, as the arguments of an instance on it (under a prefix of its own). */
+  private String[] redis(String prefix) throws IOException {
+    int port = freePort();
+    RedisServer redis = new RedisServer(port);
+    redis.start();
+    resources.add(redis::stop);
+    return new String[] {"--reactserver.state.store=redis", "--reactserver.state.redis.uri=redis://localhost:" + port,
+        "--reactserver.state.redis.prefix=" + prefix + "-" + UUID.randomUUID()};
+  }
+
+  private static String[] with(String[] args, String... more) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  private static void awaitLive(Browser browser, String state) {
+    await(() -> state.equals(browser.script("return document.body.dataset.live")));
+  }
+
   private String start(String... args) {
     return baseOf(startApp(args));
   }
 
   private ConfigurableApplicationContext startApp(String... args) {
-    List<String> all = new ArrayList<>(List.of("--server.port=0"));
-    all.addAll(List.of(args));
+    List<String> all = new ArrayList<>(List.of(args));
+    if (all.stream().noneMatch(arg -> arg.startsWith("--server.port="))) {
+      all.add("--server.port=0");
+    }
     ConfigurableApplicationContext app = ExampleWebApplication.start(all.toArray(String[]::new));
     resources.add(app::close);
     return app;
@@ -186,7 +281,10 @@ class LiveBrowserTest {
   }
 
   private Browser browser(String base) {
-    Browser browser = Browser.on(base);
+    return browser(Browser.on(base));
+  }
+
+  private Browser browser(Browser browser) {
     resources.add(browser);
     return browser;
   }
