@@ -11,11 +11,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +29,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -37,6 +40,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.thymeleaf.exceptions.TemplateInputException;
 
 /**
  * One Thymeleaf template for the page and for its live updates, through a real server with Spring
@@ -95,6 +99,18 @@ class LiveTemplatesTest {
   }
 
   @Test
+  void aLiveRenderSeesTheApplicationsBeansAndTheLocaleOfTheThreadThatMadeIt() {
+    LocaleContextHolder.setLocale(Locale.CANADA_FRENCH);
+    Supplier<String> fragment;
+    try {
+      fragment = templates.fragment("shop :: surroundings", Map.of());
+    } finally {
+      LocaleContextHolder.resetLocaleContext();
+    }
+    assertThat(fragment.get()).isEqualTo("<p>Teapots &amp; Co in fr_CA</p>");
+  }
+
+  @Test
   void aFragmentThatRendersNothingOrIsMalformedIsRefusedByName() {
     Map<String, Object> model = Map.of();
     assertThatThrownBy(() -> templates.render("shop :: nothing-like-this", model))
@@ -103,6 +119,8 @@ class LiveTemplatesTest {
         .hasMessageContaining("matches 'nothing-like-this'");
     assertThatThrownBy(() -> templates.render("~{shop :: empty}", model))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("th:if");
+    assertThatThrownBy(() -> templates.render("no-such-template :: visits", model))
+        .isInstanceOf(TemplateInputException.class).hasMessageContaining("no-such-template");
     for (String malformed : new String[] {"", " :: visits", "shop ::", "~{}"}) {
       assertThatThrownBy(() -> templates.fragment(malformed, model))
           .isInstanceOf(IllegalArgumentException.class)
@@ -209,6 +227,11 @@ class LiveTemplatesTest {
     @Bean
     SecurityFilterChain security(HttpSecurity http) throws Exception {
       return http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll()).build(); // CSRF on
+    }
+
+    @Bean
+    String shopName() {
+      return "Teapots & Co";
     }
   }
 
