@@ -47,10 +47,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -110,18 +107,21 @@ public final class DynamoDbStore extends RemoteStore {
     super(builder, "dynamodb-" + builder.table);
     this.table = builder.table;
     this.ownsClient = builder.client == null;
-    this.client = ownsClient ? configured(DynamoDbClient.builder(), builder).build() : builder.client;
+    // Resolved once, also when only the streams client is the store's own: a setup mistake fails here.
+    ClientSetup setup = ownsClient || (builder.changes && builder.streamsClient == null)
+        ? ClientSetup.resolve(builder.region, builder.endpoint, builder.credentials, commandTimeout()) : null;
+    this.client = ownsClient ? setup.configure(DynamoDbClient.builder()).build() : builder.client;
     // The clients the store builds bound every call themselves; the application's get it per request.
     AwsRequestOverrideConfiguration bounded =
         AwsRequestOverrideConfiguration.builder().apiCallTimeout(commandTimeout()).build();
     this.timeout = ownsClient ? null : bounded;
     StreamReader reader = null;
     try {
-      TableSetup setup = new TableSetup(client, table, builder.changes, timeout);
-      String streamArn = builder.createTable ? setup.createIfMissing() : setup.check();
+      TableSetup tableSetup = new TableSetup(client, table, builder.changes, timeout);
+      String streamArn = builder.createTable ? tableSetup.createIfMissing() : tableSetup.check();
       if (builder.changes) {
         DynamoDbStreamsClient streamsClient = builder.streamsClient != null ? builder.streamsClient
-            : configured(DynamoDbStreamsClient.builder(), builder).build();
+            : setup.configure(DynamoDbStreamsClient.builder()).build();
         reader = new StreamReader(streamsClient, builder.streamsClient == null, streamArn, this::receive,
             this::changeChannelRestored, builder.streamPollInterval, builder.streamsClient == null ? null : bounded);
       }
@@ -921,28 +921,6 @@ public final class DynamoDbStore extends RemoteStore {
     }
   }
 
-  /**
-   * Configures a client builder of the store's own: the URL connection HTTP client, every call bounded by
-   * the command timeout, and the region, endpoint and credentials the builder names.
-   */
-  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configured(B clients,
-      Builder builder) {
-    clients.httpClientBuilder(UrlConnectionHttpClient.builder()
-            .connectionTimeout(commandTimeout())
-            .socketTimeout(commandTimeout()))
-        .overrideConfiguration(c -> c.apiCallTimeout(commandTimeout()));
-    if (builder.region != null) {
-      clients.region(builder.region);
-    }
-    if (builder.endpoint != null) {
-      clients.endpointOverride(builder.endpoint);
-    }
-    if (builder.credentials != null) {
-      clients.credentialsProvider(builder.credentials);
-    }
-    return clients;
-  }
-
   /** A compare-and-set lost, and the server told the state it found instead. */
   private static final class LostWithItem extends RuntimeException {
     final transient StoredState found;
@@ -1046,6 +1024,8 @@ public final class DynamoDbStore extends RemoteStore {
     /**
      * Connects, creates or checks the table, and returns the store.
      *
+     * @throws IllegalStateException if the store builds its own client and no region or no credentials are
+     *     named here or found by the SDK's default chains (the message says what to set)
      * @throws StoreUnavailableException if DynamoDB does not answer
      * @throws StateException if the table exists with another layout, or is missing and not to be created
      */

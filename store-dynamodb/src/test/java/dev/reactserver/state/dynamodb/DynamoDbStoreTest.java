@@ -2,6 +2,7 @@ package dev.reactserver.state.dynamodb;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateException;
@@ -84,6 +85,41 @@ class DynamoDbStoreTest {
       assertThat(keys.stream().map(k -> k.attributeName() + " " + k.keyType()).toList())
           .containsExactly("pk " + KeyType.HASH, "sk " + KeyType.RANGE);
     }
+  }
+
+  /**
+   * The SDK finds no region or credentials of its own here: the build runs the tests with its own
+   * (absent) AWS config files and the instance metadata service disabled; a developer's AWS environment
+   * variables would give it some.
+   */
+  private static void assumeNoAwsEnvironment() {
+    for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE")) {
+      assumeTrue(System.getenv(name) == null, name + " is set: the SDK would find a region or credentials");
+    }
+    assumeTrue("true".equals(System.getenv("AWS_EC2_METADATA_DISABLED")), "instance metadata would be asked");
+  }
+
+  @Test
+  void anEndpointWithoutARegionFailsAtBuildSayingWhatToSet() {
+    assumeNoAwsEnvironment();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DynamoDbStore.builder(freshTable())
+        .endpoint(server.endpoint()).credentials(TestDynamo.CREDENTIALS).build());
+    assertThat(e).hasMessageThat().contains("the DynamoDB store has no AWS region (an endpoint alone does not name one)");
+    assertThat(e).hasMessageThat().contains(".region(Region.US_EAST_1)");
+  }
+
+  @Test
+  void aRegionWithoutCredentialsFailsAtBuildAsASetupMistakeNotAsAnOutage() {
+    assumeNoAwsEnvironment();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DynamoDbStore.builder(freshTable())
+        .endpoint(server.endpoint()).region(TestDynamo.REGION).build());
+    assertThat(e).hasMessageThat().contains("the DynamoDB store has no AWS credentials");
+    assertThat(e).hasMessageThat().contains("StaticCredentialsProvider.create(AwsBasicCredentials.create(");
+    // With only the streams client the store's own, the same.
+    IllegalStateException streams = assertThrows(IllegalStateException.class, () -> DynamoDbStore.builder(freshTable())
+        .client(client).endpoint(server.endpoint()).region(TestDynamo.REGION).build());
+    assertThat(streams).hasMessageThat().contains("no AWS credentials");
   }
 
   @Test
