@@ -28,7 +28,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @EnableConfigurationProperties(StateProperties.class)
 @Import({StoreConfigurations.Memory.class, StoreConfigurations.Redis.class, StoreConfigurations.Postgres.class,
-    StoreConfigurations.RedisMissing.class, StoreConfigurations.PostgresMissing.class})
+    StoreConfigurations.DynamoDb.class, StoreConfigurations.RedisMissing.class, StoreConfigurations.PostgresMissing.class,
+    StoreConfigurations.DynamoDbMissing.class})
 public class StateAutoConfiguration {
 
   /** The global state that holds the client id signing key when no secret is configured. */

@@ -1,5 +1,6 @@
 package dev.reactserver.state.spring;
 
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -7,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("reactserver.state")
 public class StateProperties {
 
-  /** Where states live: "memory" (this JVM only), "redis" or "postgres". */
+  /** Where states live: "memory" (this JVM only), "redis", "postgres" or "dynamodb". */
   private StoreType store = StoreType.MEMORY;
 
   /**
@@ -21,6 +22,7 @@ public class StateProperties {
 
   private final Redis redis = new Redis();
   private final Postgres postgres = new Postgres();
+  private final DynamoDb dynamodb = new DynamoDb();
   private final Client client = new Client();
   private final Live live = new Live();
 
@@ -31,7 +33,9 @@ public class StateProperties {
     /** "RedisStore", from "reactserver-state-redis". */
     REDIS,
     /** "PostgresStore", from "reactserver-state-postgres". */
-    POSTGRES
+    POSTGRES,
+    /** "DynamoDbStore", from "reactserver-state-dynamodb". */
+    DYNAMODB
   }
 
   public StoreType getStore() {
@@ -64,6 +68,10 @@ public class StateProperties {
 
   public Postgres getPostgres() {
     return postgres;
+  }
+
+  public DynamoDb getDynamodb() {
+    return dynamodb;
   }
 
   public Client getClient() {
@@ -184,6 +192,112 @@ public class StateProperties {
 
     public void setPoolSize(int poolSize) {
       this.poolSize = poolSize;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+  }
+
+  /** "reactserver.state.dynamodb.*": used when "store=dynamodb". */
+  public static class DynamoDb {
+
+    /** The table; created on first use (on-demand capacity, stream, TTL) unless "create-table=false". */
+    private String table = "reactserver-state";
+
+    /** Another endpoint than the region's, e.g. "http://localhost:8000" for a local server. */
+    private URI endpoint;
+
+    /** The AWS region, e.g. "eu-west-1"; when unset, the SDK's chain (AWS_REGION, a profile; Lambda sets it). */
+    private String region;
+
+    /**
+     * Static credentials with "secret-access-key" (any for a local server); when unset, the SDK's chain
+     * (environment, profile, container or instance role, the Lambda role).
+     */
+    private String accessKeyId;
+
+    /** The secret of "access-key-id". */
+    private String secretAccessKey;
+
+    /** Whether the store creates the table if it is missing; otherwise it only checks it. */
+    private boolean createTable = true;
+
+    /** Whether the store reads the table's stream, so that listeners hear every instance's writes. */
+    private boolean changes = true;
+
+    /** For AWS Lambda and runtimes that freeze between invocations: no thread at all (no stream, no sweep). */
+    private boolean serverless;
+
+    /** How long a call may take, the SDK's retries included, before it fails with StoreUnavailableException. */
+    private Duration commandTimeout = Duration.ofSeconds(2);
+
+    public String getTable() {
+      return table;
+    }
+
+    public void setTable(String table) {
+      this.table = table;
+    }
+
+    public URI getEndpoint() {
+      return endpoint;
+    }
+
+    public void setEndpoint(URI endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    public String getRegion() {
+      return region;
+    }
+
+    public void setRegion(String region) {
+      this.region = region;
+    }
+
+    public String getAccessKeyId() {
+      return accessKeyId;
+    }
+
+    public void setAccessKeyId(String accessKeyId) {
+      this.accessKeyId = accessKeyId;
+    }
+
+    public String getSecretAccessKey() {
+      return secretAccessKey;
+    }
+
+    public void setSecretAccessKey(String secretAccessKey) {
+      this.secretAccessKey = secretAccessKey;
+    }
+
+    public boolean isCreateTable() {
+      return createTable;
+    }
+
+    public void setCreateTable(boolean createTable) {
+      this.createTable = createTable;
+    }
+
+    public boolean isChanges() {
+      return changes;
+    }
+
+    public void setChanges(boolean changes) {
+      this.changes = changes;
+    }
+
+    public boolean isServerless() {
+      return serverless;
+    }
+
+    public void setServerless(boolean serverless) {
+      this.serverless = serverless;
     }
 
     public Duration getCommandTimeout() {

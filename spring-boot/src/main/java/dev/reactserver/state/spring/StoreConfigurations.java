@@ -1,5 +1,6 @@
 package dev.reactserver.state.spring;
 
+import dev.reactserver.state.dynamodb.DynamoDbStore;
 import dev.reactserver.state.postgres.PostgresStore;
 import dev.reactserver.state.redis.RedisStore;
 import dev.reactserver.state.runtime.InMemoryStore;
@@ -15,6 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClas
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * One configuration per value of {@code reactserver.state.store}; each backs off when the application
@@ -88,6 +92,57 @@ final class StoreConfigurations {
       builder.schema(postgres.getSchema()).createSchema(postgres.isCreateSchema())
           .commandTimeout(postgres.getCommandTimeout());
       return ServerStoreOptions.apply(builder, properties, metrics).build();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingBean(Store.class)
+  @ConditionalOnProperty(prefix = PREFIX, name = "store", havingValue = "dynamodb")
+  @ConditionalOnClass(name = "dev.reactserver.state.dynamodb.DynamoDbStore")
+  static class DynamoDb {
+    @Bean(destroyMethod = "close")
+    DynamoDbStore stateStore(StateProperties properties, ObjectProvider<StoreMetrics> metrics) {
+      StateProperties.DynamoDb dynamodb = properties.getDynamodb();
+      DynamoDbStore.Builder builder = DynamoDbStore.builder(dynamodb.getTable())
+          .createTable(dynamodb.isCreateTable()).changes(dynamodb.isChanges())
+          .commandTimeout(dynamodb.getCommandTimeout());
+      if (dynamodb.isServerless()) {
+        builder.serverless();
+      }
+      if (dynamodb.getEndpoint() != null) {
+        builder.endpoint(dynamodb.getEndpoint());
+      }
+      if (dynamodb.getRegion() != null && !dynamodb.getRegion().isBlank()) {
+        builder.region(Region.of(dynamodb.getRegion()));
+      }
+      boolean hasKey = dynamodb.getAccessKeyId() != null && !dynamodb.getAccessKeyId().isBlank();
+      if (hasKey != (dynamodb.getSecretAccessKey() != null && !dynamodb.getSecretAccessKey().isBlank())) {
+        throw new StoreSetupException("reactserver.state.dynamodb.access-key-id and .secret-access-key go together,"
+            + " but only one of them is set.", "Set both, or neither to use the AWS SDK's default credentials.");
+      }
+      if (hasKey) {
+        builder.credentials(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(dynamodb.getAccessKeyId(), dynamodb.getSecretAccessKey())));
+      }
+      try {
+        return ServerStoreOptions.apply(builder, properties, metrics).build();
+      } catch (IllegalStateException setupMistake) { // no region or no credentials: what to set, as properties
+        throw new StoreSetupException(setupMistake.getMessage(), "Set reactserver.state.dynamodb.region (e.g."
+            + " eu-west-1), and give the application AWS credentials or set reactserver.state.dynamodb.access-key-id"
+            + " and .secret-access-key; for a local server (reactserver.state.dynamodb.endpoint) any region and"
+            + " any key will do.", setupMistake);
+      }
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingBean(Store.class)
+  @ConditionalOnProperty(prefix = PREFIX, name = "store", havingValue = "dynamodb")
+  @ConditionalOnMissingClass("dev.reactserver.state.dynamodb.DynamoDbStore")
+  static class DynamoDbMissing {
+    @Bean
+    Store stateStore() {
+      throw StoreSetupException.missingModule("dynamodb", "reactserver-state-dynamodb");
     }
   }
 

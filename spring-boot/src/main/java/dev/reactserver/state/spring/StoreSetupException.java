@@ -11,7 +11,11 @@ public final class StoreSetupException extends RuntimeException {
   private final String action;
 
   StoreSetupException(String description, String action) {
-    super(description + " " + action);
+    this(description, action, null);
+  }
+
+  StoreSetupException(String description, String action, Throwable cause) {
+    super(description + " " + action, cause);
     this.action = action;
   }
 

@@ -2,8 +2,10 @@ package dev.reactserver.state.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reactserver.state.dynamodb.DynamoDbStore;
 import dev.reactserver.state.postgres.PostgresStore;
 import dev.reactserver.state.redis.RedisStore;
 import dev.reactserver.state.runtime.InMemoryStore;
@@ -14,6 +16,7 @@ import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.StoreUnavailableException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -125,6 +128,50 @@ class StateAutoConfigurationTest {
   }
 
   @Test
+  void dynamoDbIsBuiltFromItsProperties() {
+    String table = "starter-" + UUID.randomUUID().toString().substring(0, 8);
+    plain.withPropertyValues("reactserver.state.store=dynamodb", "reactserver.state.dynamodb.table=" + table,
+        "reactserver.state.dynamodb.endpoint=" + TestServers.dynamoDbEndpoint(),
+        "reactserver.state.dynamodb.region=us-east-1", "reactserver.state.dynamodb.access-key-id=local",
+        "reactserver.state.dynamodb.secret-access-key=local", "reactserver.state.dynamodb.serverless=true")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          DynamoDbStore store = context.getBean(DynamoDbStore.class);
+          StateContext ctx = StateContext.of(store).withClient("c-" + UUID.randomUUID());
+          assertThat(ShopStates.bind(ctx, new Shop()).incrementItems(5)).isEqualTo(5);
+          assertThat(ShopStates.bind(ctx, new Shop()).getItems()).isEqualTo(5);
+          assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().contains(table));
+        });
+  }
+
+  @Test
+  void dynamoDbWithoutARegionOrCredentialsFailsSayingWhichPropertiesToSet() {
+    // The build cuts the SDK's chains off from the machine (pom.xml); a developer's AWS variables would not be.
+    for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_PROFILE")) {
+      assumeTrue(System.getenv(name) == null, name + " is set: the SDK would find a region or credentials");
+    }
+    String endpoint = "reactserver.state.dynamodb.endpoint=" + TestServers.dynamoDbEndpoint();
+    plain.withPropertyValues("reactserver.state.store=dynamodb", endpoint).run(context -> {
+      assertThat(context).hasFailed();
+      FailureAnalysis analysis = analysis(context.getStartupFailure());
+      assertThat(analysis.getDescription()).contains("the DynamoDB store has no AWS region");
+      assertThat(analysis.getAction()).contains("Set reactserver.state.dynamodb.region");
+    });
+    plain.withPropertyValues("reactserver.state.store=dynamodb", endpoint, "reactserver.state.dynamodb.region=us-east-1")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          FailureAnalysis analysis = analysis(context.getStartupFailure());
+          assertThat(analysis.getDescription()).contains("the DynamoDB store has no AWS credentials");
+          assertThat(analysis.getAction()).contains("reactserver.state.dynamodb.access-key-id");
+        });
+    plain.withPropertyValues("reactserver.state.store=dynamodb", endpoint, "reactserver.state.dynamodb.region=us-east-1",
+        "reactserver.state.dynamodb.access-key-id=local").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(analysis(context.getStartupFailure()).getDescription()).contains("only one of them is set");
+        });
+  }
+
+  @Test
   void aServerStoreWhoseModuleIsMissingFailsNamingTheDependency() {
     plain.withClassLoader(new FilteredClassLoader(RedisStore.class))
         .withPropertyValues("reactserver.state.store=redis").run(context -> {
@@ -139,6 +186,12 @@ class StateAutoConfigurationTest {
           assertThat(context).hasFailed();
           assertThat(analysis(context.getStartupFailure()).getAction())
               .contains("dev.reactserver:reactserver-state-postgres");
+        });
+    plain.withClassLoader(new FilteredClassLoader(DynamoDbStore.class))
+        .withPropertyValues("reactserver.state.store=dynamodb").run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(analysis(context.getStartupFailure()).getAction())
+              .contains("dev.reactserver:reactserver-state-dynamodb");
         });
   }
 
