@@ -3,16 +3,22 @@ package dev.reactserver.state.example.web;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
 /**
- * The server a store flag needs: the one named by {@code REACTSERVER_REDIS_URI} or
- * {@code REACTSERVER_POSTGRES_URL} (+ {@code REACTSERVER_POSTGRES_USER}, {@code REACTSERVER_POSTGRES_PASSWORD}),
- * else a real server started from Maven artifacts for the run; as the starter's properties.
+ * The server a store flag needs: the one named by {@code REACTSERVER_REDIS_URI},
+ * {@code REACTSERVER_POSTGRES_URL} (+ {@code REACTSERVER_POSTGRES_USER}, {@code REACTSERVER_POSTGRES_PASSWORD}) or
+ * {@code REACTSERVER_DYNAMODB_ENDPOINT}, else a real server started for the run (Redis and PostgreSQL from
+ * Maven artifacts, dynoxide from the npm package the build installs); as the starter's properties.
  */
 final class ExampleServers implements AutoCloseable {
 
@@ -29,7 +35,9 @@ final class ExampleServers implements AutoCloseable {
       case "memory" -> { }
       case "redis" -> servers.redis();
       case "postgres" -> servers.postgres();
-      default -> throw new IllegalArgumentException("unknown store '" + flag + "'; use --store=memory|redis|postgres");
+      case "dynamodb" -> servers.dynamodb();
+      default -> throw new IllegalArgumentException("unknown store '" + flag
+          + "'; use --store=memory|redis|postgres|dynamodb");
     }
     return servers;
   }
@@ -73,6 +81,54 @@ final class ExampleServers implements AutoCloseable {
       properties.put("reactserver.state.postgres.password", System.getenv("REACTSERVER_POSTGRES_PASSWORD"));
     }
     properties.put("reactserver.state.postgres.url", url);
+  }
+
+  private void dynamodb() {
+    String endpoint = System.getenv("REACTSERVER_DYNAMODB_ENDPOINT");
+    if (endpoint == null || endpoint.isBlank()) {
+      endpoint = startDynoxide();
+      System.out.println("started dynoxide at " + endpoint + " for this run; a second instance on it:"
+          + " REACTSERVER_DYNAMODB_ENDPOINT=" + endpoint + " with --server.port=8081");
+    }
+    properties.put("reactserver.state.dynamodb.endpoint", endpoint);
+    if (System.getenv("AWS_REGION") == null) {
+      properties.put("reactserver.state.dynamodb.region", "us-east-1"); // a local server takes any
+    }
+    if (System.getenv("AWS_ACCESS_KEY_ID") == null) {
+      properties.put("reactserver.state.dynamodb.access-key-id", "example");
+      properties.put("reactserver.state.dynamodb.secret-access-key", "example");
+    }
+  }
+
+  /** dynoxide, the DynamoDB-compatible server the build installs from npm, on a free loopback port. */
+  private String startDynoxide() {
+    Path dynoxide = Path.of(System.getProperty("reactserver.dynamodb.servers", "target/dynamodb-servers"))
+        .resolve("node_modules/@dynoxide/linux-x64/dynoxide");
+    if (!Files.isExecutable(dynoxide)) {
+      throw new IllegalStateException(dynoxide + " is missing: build the example with Maven (it installs"
+          + " dynoxide with npm), or name a server with REACTSERVER_DYNAMODB_ENDPOINT");
+    }
+    try {
+      int port = freePort();
+      Process process = new ProcessBuilder(dynoxide.toString(), "serve", "--host", "127.0.0.1", "--port",
+          Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      started = process::destroy;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline && process.isAlive()) {
+        try (Socket socket = new Socket()) {
+          socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+          return "http://127.0.0.1:" + port;
+        } catch (IOException notYet) {
+          Thread.sleep(50);
+        }
+      }
+      throw new IllegalStateException("dynoxide did not listen on port " + port + " within 30 s");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting dynoxide", e);
+    }
   }
 
   @Override

@@ -10,8 +10,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 
 /**
- * The live web example: {@code --store=memory} (the default), {@code --store=redis} or
- * {@code --store=postgres}, plus any Spring Boot argument ({@code --server.port=8081}).
+ * The live web example: {@code --store=memory} (the default), {@code --store=redis},
+ * {@code --store=postgres} or {@code --store=dynamodb}, plus any Spring Boot argument
+ * ({@code --server.port=8081}).
  */
 @SpringBootApplication
 public class ExampleWebApplication {

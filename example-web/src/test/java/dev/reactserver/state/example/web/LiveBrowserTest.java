@@ -242,6 +242,23 @@ class LiveBrowserTest {
     }
   }
 
+  @Test
+  void onDynamoDbAClickOnOneInstanceShowsLiveOnAnotherThroughTheTablesStream() {
+    ExampleServers dynamo = ExampleServers.forStore("dynamodb"); // dynoxide, as --store=dynamodb starts it
+    resources.add(dynamo);
+    List<String> args = new ArrayList<>();
+    dynamo.properties().forEach((name, value) -> args.add("--" + name + "=" + value));
+    args.add("--reactserver.state.dynamodb.table=browsers-" + UUID.randomUUID());
+    String[] shared = args.toArray(String[]::new);
+    Browser a = browser(start(shared)).open("/");
+    Browser b = browser(start(shared)).open("/");
+    a.click("stock-buy");
+    b.waitForText("stock-count", "99");
+    b.click("cart-add");
+    b.waitForText("cart-count", "1");
+    assertEquals("0", a.text("cart-count"));
+  }
+
   /** A Redis for this test, as the arguments of an instance on it (under a prefix of its own). */
   private String[] redis(String prefix) throws IOException {
     int port = freePort();
