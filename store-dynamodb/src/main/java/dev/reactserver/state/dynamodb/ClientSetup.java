@@ -27,34 +27,42 @@ final class ClientSetup {
   private final URI endpoint;
   private final AwsCredentialsProvider credentials;
   private final Duration timeout;
+  private final boolean threadless;
 
-  private ClientSetup(Region region, URI endpoint, AwsCredentialsProvider credentials, Duration timeout) {
+  private ClientSetup(Region region, URI endpoint, AwsCredentialsProvider credentials, Duration timeout,
+      boolean threadless) {
     this.region = region;
     this.endpoint = endpoint;
     this.credentials = credentials;
     this.timeout = timeout;
+    this.threadless = threadless;
   }
 
   /**
-   * Resolves what is not named.
+   * Resolves what is not named. A {@code threadless} setup (serverless) leaves out the SDK's whole-call
+   * timer, which runs on threads of the SDK's own: each attempt is bounded by the HTTP client's
+   * connection and socket timeouts instead.
    *
    * @throws IllegalStateException if no region or no credentials are named or found, saying what to set
    */
-  static ClientSetup resolve(Region region, URI endpoint, AwsCredentialsProvider credentials, Duration timeout) {
+  static ClientSetup resolve(Region region, URI endpoint, AwsCredentialsProvider credentials, Duration timeout,
+      boolean threadless) {
     Region resolvedRegion = region != null ? region : defaultRegion(endpoint);
     AwsCredentialsProvider resolvedCredentials = credentials != null ? credentials : defaultCredentials(endpoint);
-    return new ClientSetup(resolvedRegion, endpoint, resolvedCredentials, timeout);
+    return new ClientSetup(resolvedRegion, endpoint, resolvedCredentials, timeout, threadless);
   }
 
   /**
-   * Configures a client builder: the URL connection HTTP client, every call bounded by the command
-   * timeout, the region, endpoint and credentials.
+   * Configures a client builder: the URL connection HTTP client, every call (or, threadless, every
+   * attempt) bounded by the command timeout, the region, endpoint and credentials.
    */
   <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B clients) {
     clients.httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
-        .overrideConfiguration(c -> c.apiCallTimeout(timeout))
         .region(region)
         .credentialsProvider(credentials);
+    if (!threadless) {
+      clients.overrideConfiguration(c -> c.apiCallTimeout(timeout));
+    }
     if (endpoint != null) {
       clients.endpointOverride(endpoint);
     }

@@ -109,7 +109,8 @@ public final class DynamoDbStore extends RemoteStore {
     this.ownsClient = builder.client == null;
     // Resolved once, also when only the streams client is the store's own: a setup mistake fails here.
     ClientSetup setup = ownsClient || (builder.changes && builder.streamsClient == null)
-        ? ClientSetup.resolve(builder.region, builder.endpoint, builder.credentials, commandTimeout()) : null;
+        ? ClientSetup.resolve(builder.region, builder.endpoint, builder.credentials, commandTimeout(),
+            builder.serverless) : null;
     this.client = ownsClient ? setup.configure(DynamoDbClient.builder()).build() : builder.client;
     // The clients the store builds bound every call themselves; the application's get it per request.
     AwsRequestOverrideConfiguration bounded =
