@@ -53,27 +53,15 @@ public class DynamoDbStoreBenchmark {
   /** The server, the store and the raw client, shared by the threads. */
   @State(Scope.Benchmark)
   public static class Server {
-    Process process;
+    Dynoxide dynoxide;
     DynamoDbStore store;
     DynamoDbClient raw;
     final AtomicInteger clients = new AtomicInteger();
 
     @Setup(Level.Trial)
     public void start() throws IOException, InterruptedException {
-      Path servers = Path.of(System.getProperty("reactserver.dynamodb.servers", "benchmarks/target/dynamodb-servers"));
-      Path dynoxide = servers.resolve("node_modules/@dynoxide/linux-x64/dynoxide");
-      if (!Files.isExecutable(dynoxide)) {
-        throw new IllegalStateException(dynoxide + " is missing: build the benchmarks with Maven (it installs"
-            + " dynoxide with npm), or set -Dreactserver.dynamodb.servers to where it is installed");
-      }
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      process = new ProcessBuilder(dynoxide.toString(), "serve", "--host", "127.0.0.1", "--port",
-          Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      awaitPort(port);
-      URI endpoint = URI.create("http://127.0.0.1:" + port);
+      dynoxide = new Dynoxide();
+      URI endpoint = dynoxide.endpoint();
       StaticCredentialsProvider credentials =
           StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
       store = DynamoDbStore.builder("bench").endpoint(endpoint).region(Region.US_EAST_1).credentials(credentials)
@@ -86,20 +74,7 @@ public class DynamoDbStoreBenchmark {
     public void stop() throws InterruptedException {
       raw.close();
       store.close();
-      process.destroy();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-
-    private static void awaitPort(int port) throws InterruptedException {
-      for (int attempt = 0; attempt < 300; attempt++) {
-        try (Socket socket = new Socket()) {
-          socket.connect(new InetSocketAddress("127.0.0.1", port), 100);
-          return;
-        } catch (IOException e) {
-          Thread.sleep(20);
-        }
-      }
-      throw new IllegalStateException("dynoxide did not listen on " + port);
+      dynoxide.close();
     }
   }
 
