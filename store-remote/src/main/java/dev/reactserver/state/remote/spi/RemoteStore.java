@@ -416,34 +416,45 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   private <T> T updateOptimistically(RemoteStateRef<T> ref, UnaryOperator<T> fn, boolean mayHoldState,
       int[] retries) {
-    StoredState current = stateOrCreate(ref);
-    for (int attempt = 1; ; attempt++) {
-      long started = System.nanoTime();
-      T next = fn.apply(declarations.decode(ref, current.value()));
-      CompareAndSetResult result =
-          compareAndSet(ref.id(), current.version(), Declarations.encode(ref.id(), ref.codec, next));
-      if (result.written() != null) {
-        return next;
-      }
-      if (mayHoldState && policy.holdsAfter(attempt)) {
-        List<T> computed = new ArrayList<>(1); // the function's own result, as the optimistic path returns
-        CompareAndSetResult held = updateExclusively(ref.id(), encoded -> {
-          computed.clear();
-          computed.add(fn.apply(declarations.decode(ref, encoded)));
-          return Declarations.encode(ref.id(), ref.codec, computed.get(0));
-        });
-        if (held.written() != null) {
-          return computed.get(0);
+    boolean prioritized = false;
+    try {
+      StoredState current = stateOrCreate(ref);
+      for (int attempt = 1; ; attempt++) {
+        if (!prioritized && HOLDING.get() == null) { // a holder's writes are refused: never make it wait
+          policy.yieldToPriority(ref.id(), commandTimeout);
+        }
+        long started = System.nanoTime();
+        T next = fn.apply(declarations.decode(ref, current.value()));
+        CompareAndSetResult result =
+            compareAndSet(ref.id(), current.version(), Declarations.encode(ref.id(), ref.codec, next));
+        if (result.written() != null) {
+          return next;
+        }
+        if (mayHoldState && policy.holdsAfter(attempt)) {
+          List<T> computed = new ArrayList<>(1); // the function's own result, as the optimistic path returns
+          CompareAndSetResult held = updateExclusively(ref.id(), encoded -> {
+            computed.clear();
+            computed.add(fn.apply(declarations.decode(ref, encoded)));
+            return Declarations.encode(ref.id(), ref.codec, computed.get(0));
+          });
+          if (held.written() != null) {
+            return computed.get(0);
+          }
+        }
+        policy.checkAttempts(ref.id(), attempt);
+        prioritized = prioritized || policy.takePriority(ref.id(), attempt);
+        retries[0]++;
+        if (RetryPolicy.retriesAtOnce(attempt) && result.found() != null) {
+          current = result.found(); // fresh: retry at once, without another read
+        } else {
+          // writers keep colliding: spread them out, then read what is there now
+          RetryPolicy.backOff(attempt, System.nanoTime() - started);
+          current = stateOrCreate(ref);
         }
       }
-      policy.checkAttempts(ref.id(), attempt);
-      retries[0]++;
-      if (RetryPolicy.retriesAtOnce(attempt) && result.found() != null) {
-        current = result.found(); // fresh: retry at once, without another read
-      } else {
-        // writers keep colliding: spread them out, then read what is there now
-        RetryPolicy.backOff(attempt, System.nanoTime() - started);
-        current = stateOrCreate(ref);
+    } finally {
+      if (prioritized) {
+        policy.endPriority();
       }
     }
   }

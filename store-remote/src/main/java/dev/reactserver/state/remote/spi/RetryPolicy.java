@@ -3,7 +3,9 @@ package dev.reactserver.state.remote.spi;
 import dev.reactserver.state.runtime.StateConflictException;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,7 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a write that finds its state deleted creates it again at most {@value #RECREATE_ATTEMPTS} times;
  *   <li>threads of one node updating states in one of {@value #TURN_STRIPES} stripes (by id hash) take
  *       turns, holding the stripe's lock across the update's round trips, so that mostly other nodes make
- *       an attempt fail; an update nested in another's function never waits for a stripe.
+ *       an attempt fail; an update nested in another's function never waits for a stripe;
+ *   <li>an update that lost {@value #HOLD_AFTER_CONFLICTS} compare-and-sets and still lost (its hold refused,
+ *       e.g. because its function writes another state) takes this node's <em>priority</em> if no other
+ *       update has it: until it ends, other threads' update attempts of the same state wait for it, each
+ *       for at most one command timeout. Without it an update whose function is slow (another update
+ *       nested in it) loses every attempt to a thread that writes the state in a tight loop (the other
+ *       order of nested updates). One update at a time has priority, and its own attempts never wait, so
+ *       two priorities can never wait for each other.
  * </ul>
  */
 final class RetryPolicy {
@@ -35,9 +44,16 @@ final class RetryPolicy {
   static final int HOLD_AFTER_CONFLICTS = 3;
   static final int RECREATE_ATTEMPTS = 100;
   static final int TURN_STRIPES = 64;
+  /** How often a thread that yields to the priority looks whether it ended. */
+  static final long YIELD_PAUSE_NANOS = 50_000;
 
   private final int updateAttempts;
   private final Lock[] turns = new Lock[TURN_STRIPES];
+  /** The update of this node that goes first, or null (see the class comment). */
+  private final AtomicReference<Priority> priority = new AtomicReference<>();
+
+  /** The thread whose update of {@code id} has priority. */
+  private record Priority(Thread thread, StateId id) {}
 
   RetryPolicy(int updateAttempts) {
     this.updateAttempts = updateAttempts;
@@ -49,6 +65,39 @@ final class RetryPolicy {
   /** The lock that local updates of {@code id} take turns on. */
   Lock turnFor(StateId id) {
     return turns[Math.floorMod(id.hashCode(), turns.length)];
+  }
+
+  /**
+   * Takes the node's priority for this thread's update of {@code id} if the update lost its
+   * {@code attempt}-th compare-and-set, the hold did not help, and no other update has it; true if taken
+   * (then {@link #endPriority} once the update ends).
+   */
+  boolean takePriority(StateId id, int attempt) {
+    return attempt >= HOLD_AFTER_CONFLICTS && priority.get() == null
+        && priority.compareAndSet(null, new Priority(Thread.currentThread(), id));
+  }
+
+  /** Ends the priority this thread took. */
+  void endPriority() {
+    Priority held = priority.get();
+    if (held != null && held.thread() == Thread.currentThread()) {
+      priority.compareAndSet(held, null);
+    }
+  }
+
+  /**
+   * Before an update attempt of {@code id}: waits while another thread's update of it has priority, for
+   * at most {@code maxWait}.
+   */
+  void yieldToPriority(StateId id, Duration maxWait) {
+    Priority first = priority.get();
+    if (first == null || first.thread() == Thread.currentThread() || !first.id().equals(id)) {
+      return; // the common case: one read
+    }
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (priority.get() == first && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(YIELD_PAUSE_NANOS);
+    }
   }
 
   /** Whether an update that just lost its {@code attempt}-th compare-and-set asks to hold the state. */
