@@ -297,6 +297,28 @@ public abstract class StoreConformanceTest {
     runUpdatesNestedInOppositeOrder(a, b, start);
   }
 
+  /**
+   * The nested updates of the test above, many more of them: an update whose function updates the state
+   * the other thread keeps writing (every two round trips, without pause) must not lose a hundred attempts
+   * in a row to it.
+   */
+  @Test
+  void manyNestedUpdatesInOppositeOrdersAllFinish() throws Exception {
+    StateRef<Long> a = store.getState(0L, StateId.of("lobby", "a"));
+    StateRef<Long> b = store.getState(0L, StateId.of("lobby", "b"));
+    a.subscribe(change -> {}); // listeners: every write tells its change, so attempts take longer
+    b.subscribe(change -> {});
+    runUpdatesNestedInOppositeOrder(a, b, 0L, contendedNestedUpdateRounds());
+  }
+
+  /**
+   * How many nested updates each thread of {@link #manyNestedUpdatesInOppositeOrdersAllFinish} runs: a
+   * starved update loses a hundred attempts in a row only now and then, so it takes many.
+   */
+  protected int contendedNestedUpdateRounds() {
+    return 2000;
+  }
+
   /** How many nested updates each of the two threads of the nested-update tests runs. */
   protected int nestedUpdateRounds() {
     return 200;
@@ -309,7 +331,11 @@ public abstract class StoreConformanceTest {
    */
   private void runUpdatesNestedInOppositeOrder(StateRef<Long> a, StateRef<Long> b, long start)
       throws Exception {
-    int rounds = nestedUpdateRounds();
+    runUpdatesNestedInOppositeOrder(a, b, start, nestedUpdateRounds());
+  }
+
+  private void runUpdatesNestedInOppositeOrder(StateRef<Long> a, StateRef<Long> b, long start, int rounds)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "nested-updates");
       thread.setDaemon(true); // a deadlocked thread must not keep the test JVM alive
