@@ -5,10 +5,10 @@ import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.internal.StateBatch;
-import dev.reactserver.state.runtime.internal.StateValues;
-import dev.reactserver.state.runtime.internal.Types;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
+import dev.reactserver.state.runtime.spi.Types;
 import java.lang.Boolean;
 import java.lang.Character;
 import java.lang.Double;
@@ -64,16 +64,16 @@ public final class CartStates {
       "test.Cart", "wishlist", "wishlist", "$user",
       StateType.<List<String>>ofType(Types.parameterized(List.class, String.class)));
 
-  private static final StateDeclaration<Map<String, List<Integer>>> PRICES = StateDeclaration.<Map<String, List<Integer>>>of(
-      "test.Cart", "prices", "prices", "$component",
+  private static final StateDeclaration<Map<String, List<Integer>>> PRICES = StateDeclaration
+      .<Map<String, List<Integer>>>of("test.Cart", "prices", "prices", "$component",
       StateType.<Map<String, List<Integer>>>ofType(Types.parameterized(Map.class, String.class,
       Types.parameterized(List.class, Integer.class))));
 
   private static final StateDeclaration<int[]> SLOTS = StateDeclaration.<int[]>of("test.Cart",
       "slots", "slots", "$component", StateType.<int[]>of(int[].class));
 
-  private static final StateDeclaration<List<? extends Number>> SCORES = StateDeclaration.<List<? extends Number>>of(
-      "test.Cart", "scores", "scores", "$component",
+  private static final StateDeclaration<List<? extends Number>> SCORES = StateDeclaration
+      .<List<? extends Number>>of("test.Cart", "scores", "scores", "$component",
       StateType.<List<? extends Number>>ofType(Types.parameterized(List.class,
       Types.subtypeOf(Number.class))));
 

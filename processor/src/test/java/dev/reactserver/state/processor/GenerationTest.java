@@ -66,6 +66,12 @@ class GenerationTest {
   }
 
   @Test
+  void generatedLinesFitTheUsualWidthEvenForLongGenericTypes() {
+    String source = generated(compile(CART), "test/CartStates");
+    assertThat(source.lines().filter(line -> line.length() > 100).toList()).isEmpty();
+  }
+
+  @Test
   void goldenNestedGenericComponent() {
     Compilation compilation = compile(NESTED_GENERIC);
     assertThat(compilation).succeededWithoutWarnings();

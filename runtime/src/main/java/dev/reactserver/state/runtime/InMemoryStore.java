@@ -1,6 +1,6 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.scope.OwnerScopes;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.time.Clock;
 import java.time.Duration;
@@ -198,23 +198,23 @@ public final class InMemoryStore implements Store {
 
   @Override
   public int endClient(String clientId) {
-    return end(ScopeTemplate.Placeholder.CLIENT, ScopeTemplate.requireId(clientId, "client id"));
+    return end(OwnerScopes.Placeholder.CLIENT, OwnerScopes.requireId(clientId, "client id"));
   }
 
   @Override
   public int endUser(String userId) {
-    return end(ScopeTemplate.Placeholder.USER, ScopeTemplate.requireId(userId, "user id"));
+    return end(OwnerScopes.Placeholder.USER, OwnerScopes.requireId(userId, "user id"));
   }
 
   @Override
   public int endComponent(String componentKey) {
-    return end(ScopeTemplate.Placeholder.COMPONENT, ScopeTemplate.requireId(componentKey, "component key"));
+    return end(OwnerScopes.Placeholder.COMPONENT, OwnerScopes.requireId(componentKey, "component key"));
   }
 
   @Override
   public void touchClient(String clientId) {
-    String name = ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT,
-        ScopeTemplate.requireId(clientId, "client id"));
+    String name = OwnerScopes.ownerScope(OwnerScopes.Placeholder.CLIENT,
+        OwnerScopes.requireId(clientId, "client id"));
     Scope client = scopes.get(name);
     if (client != null && idleTimeoutMillis > 0) {
       client.lastSeenMillis = clock.millis();
@@ -253,8 +253,8 @@ public final class InMemoryStore implements Store {
         + "]";
   }
 
-  private int end(ScopeTemplate.Placeholder kind, String id) {
-    Scope owner = scopes.get(ScopeTemplate.ownerScope(kind, id));
+  private int end(OwnerScopes.Placeholder kind, String id) {
+    Scope owner = scopes.get(OwnerScopes.ownerScope(kind, id));
     return owner == null ? 0 : delete(owner, true);
   }
 
@@ -446,10 +446,10 @@ public final class InMemoryStore implements Store {
     if (existing != null) {
       return existing;
     }
-    List<String> ownerNames = ScopeTemplate.ownerScopes(name);
+    List<String> ownerNames = OwnerScopes.ownerScopes(name);
     if (ownerNames.isEmpty() || ownerNames.get(0).length() == name.length()) {
       // a global scope, or an owner scope itself
-      return scopes.computeIfAbsent(name, n -> new Scope(this, n, Scope.NONE, ScopeTemplate.ownerKind(n), idleNow()));
+      return scopes.computeIfAbsent(name, n -> new Scope(this, n, Scope.NONE, OwnerScopes.ownerKind(n), idleNow()));
     }
     while (true) {
       Scope[] owners = new Scope[ownerNames.size()];
@@ -483,11 +483,11 @@ public final class InMemoryStore implements Store {
       return;
     }
     long now = clock.millis();
-    if (scope.kind == ScopeTemplate.Placeholder.CLIENT) {
+    if (scope.kind == OwnerScopes.Placeholder.CLIENT) {
       scope.lastSeenMillis = now;
     }
     for (Scope owner : scope.owners) {
-      if (owner.kind == ScopeTemplate.Placeholder.CLIENT) {
+      if (owner.kind == OwnerScopes.Placeholder.CLIENT) {
         owner.lastSeenMillis = now;
       }
     }
@@ -514,7 +514,7 @@ public final class InMemoryStore implements Store {
   private int sweep(long now) {
     int deleted = 0;
     for (Scope scope : scopes.values()) {
-      if (scope.kind == ScopeTemplate.Placeholder.CLIENT && now - scope.lastSeenMillis >= idleTimeoutMillis) {
+      if (scope.kind == OwnerScopes.Placeholder.CLIENT && now - scope.lastSeenMillis >= idleTimeoutMillis) {
         deleted += delete(scope, true);
       }
     }

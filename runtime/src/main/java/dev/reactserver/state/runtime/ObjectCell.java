@@ -1,7 +1,7 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateValues;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;

@@ -1,6 +1,7 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.scope.OwnerScopes;
+
 
 /**
  * The states of one scope of an {@link InMemoryStore} (a {@link KeyedTable} of cells), its listeners,
@@ -14,7 +15,7 @@ final class Scope extends KeyedTable<Cell<?>> {
   final InMemoryStore store;
   final String name;
   /** For an owner scope ("$client(c-42)"), which kind; else null. */
-  final ScopeTemplate.Placeholder kind;
+  final OwnerScopes.Placeholder kind;
   /** The owner scopes whose ids this composite scope substituted; empty for the others. */
   final Scope[] owners;
   final boolean hasClient;
@@ -27,14 +28,14 @@ final class Scope extends KeyedTable<Cell<?>> {
   /** Set once the scope is unlinked from the store; guarded by the monitor. */
   boolean closed;
 
-  Scope(InMemoryStore store, String name, Scope[] owners, ScopeTemplate.Placeholder kind, long now) {
+  Scope(InMemoryStore store, String name, Scope[] owners, OwnerScopes.Placeholder kind, long now) {
     this.store = store;
     this.name = name;
     this.kind = kind;
     this.owners = owners;
-    boolean client = kind == ScopeTemplate.Placeholder.CLIENT;
+    boolean client = kind == OwnerScopes.Placeholder.CLIENT;
     for (Scope owner : owners) {
-      client |= owner.kind == ScopeTemplate.Placeholder.CLIENT;
+      client |= owner.kind == OwnerScopes.Placeholder.CLIENT;
     }
     this.hasClient = client;
     this.lastSeenMillis = now;

@@ -1,6 +1,6 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.scope.OwnerScopes;
 import java.util.List;
 
 /** What a resolved scope belongs to: a low-cardinality label for metrics, never an id or a key. */
@@ -18,17 +18,17 @@ public enum ScopeKind {
 
   /** The kind of {@code resolvedScope} ({@link StateContext#resolveScope}). */
   public static ScopeKind of(String resolvedScope) {
-    List<String> owners = ScopeTemplate.ownerScopes(resolvedScope);
+    List<String> owners = OwnerScopes.ownerScopes(resolvedScope);
     if (owners.isEmpty()) {
       return GLOBAL;
     }
     if (owners.size() > 1 || !owners.get(0).equals(resolvedScope)) {
       return COMPOSITE;
     }
-    return of(ScopeTemplate.ownerKind(resolvedScope));
+    return of(OwnerScopes.ownerKind(resolvedScope));
   }
 
-  static ScopeKind of(ScopeTemplate.Placeholder owner) {
+  static ScopeKind of(OwnerScopes.Placeholder owner) {
     return switch (owner) {
       case CLIENT -> CLIENT;
       case USER -> USER;

@@ -1,7 +1,7 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.MissingUserStateRef;
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.scope.OwnerScopes;
+import dev.reactserver.state.runtime.spi.ScopeTemplate;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,7 +41,7 @@ public final class StateContext {
 
   /** A context on {@code store} with no client (the server pseudo-client), no user and no component key. */
   public static StateContext of(Store store) {
-    return new StateContext(Objects.requireNonNull(store, "store"), null, ScopeTemplate.SERVER_CLIENT,
+    return new StateContext(Objects.requireNonNull(store, "store"), null, OwnerScopes.SERVER_CLIENT,
         null, null, null, null);
   }
 
@@ -51,8 +51,8 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code clientId} is null or empty
    */
   public StateContext withClient(String clientId) {
-    return new StateContext(store, ScopeTemplate.requireId(clientId, "client id"),
-        ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT, clientId), userId, userScope, componentKey,
+    return new StateContext(store, OwnerScopes.requireId(clientId, "client id"),
+        OwnerScopes.ownerScope(OwnerScopes.Placeholder.CLIENT, clientId), userId, userScope, componentKey,
         componentScope);
   }
 
@@ -62,8 +62,8 @@ public final class StateContext {
    * @throws IllegalArgumentException if {@code userId} is null or empty
    */
   public StateContext withUser(String userId) {
-    return new StateContext(store, clientId, clientScope, ScopeTemplate.requireId(userId, "user id"),
-        ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.USER, userId), componentKey, componentScope);
+    return new StateContext(store, clientId, clientScope, OwnerScopes.requireId(userId, "user id"),
+        OwnerScopes.ownerScope(OwnerScopes.Placeholder.USER, userId), componentKey, componentScope);
   }
 
   /**
@@ -74,8 +74,8 @@ public final class StateContext {
    */
   public StateContext forComponent(String componentKey) {
     return new StateContext(store, clientId, clientScope, userId, userScope,
-        ScopeTemplate.requireId(componentKey, "component key"),
-        ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, componentKey));
+        OwnerScopes.requireId(componentKey, "component key"),
+        OwnerScopes.ownerScope(OwnerScopes.Placeholder.COMPONENT, componentKey));
   }
 
   /** The connecting client's id; empty for the server pseudo-client ({@link #of(Store)}). */
@@ -165,7 +165,7 @@ public final class StateContext {
   private String resolve(ScopeTemplate template, StateDeclaration<?> declaration) {
     if (componentKey == null && template.usesComponent()) { // differs per component class
       return template.resolveOwners(clientScope, userScope,
-          ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, declaration.component()));
+          OwnerScopes.ownerScope(OwnerScopes.Placeholder.COMPONENT, declaration.component()));
     }
     if (!template.isComposite()) {
       return template.resolveOwners(clientScope, userScope, componentScope); // a field, or the name itself

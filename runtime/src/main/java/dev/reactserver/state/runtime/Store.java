@@ -1,6 +1,5 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.StateBatch;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +31,9 @@ public interface Store {
   <T> StateRef<T> getState(T initial, StateId id, StateDeclaration<T> declaration);
 
   /**
-   * The first half of binding several states at once (see {@link StateBatch}): returns the handle that
-   * {@link #getState(Object, StateId, StateDeclaration)} would, but a store may defer creating and
-   * checking the state until {@link #loadStates} is called with it. By default it binds at once.
+   * The first half of binding several states at once, as a generated {@code bind} does: returns the
+   * handle that {@link #getState(Object, StateId, StateDeclaration)} would, but a store may defer
+   * creating and checking the state until {@link #loadStates} is called with it. By default it binds at once.
    */
   default <T> StateRef<T> prepareState(T initial, StateId id, StateDeclaration<T> declaration) {
     return getState(initial, id, declaration);

@@ -2,7 +2,7 @@ package dev.reactserver.state.runtime;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import dev.reactserver.state.runtime.internal.StateValues;
+import dev.reactserver.state.runtime.spi.StateValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;

@@ -1,8 +1,8 @@
 package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
 import java.util.List;
 import java.util.function.Supplier;
 import org.jetbrains.lincheck.datastructures.IntGen;

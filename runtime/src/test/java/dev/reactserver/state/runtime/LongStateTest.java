@@ -3,9 +3,9 @@ package dev.reactserver.state.runtime;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

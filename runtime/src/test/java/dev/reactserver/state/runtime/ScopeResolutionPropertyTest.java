@@ -2,7 +2,8 @@ package dev.reactserver.state.runtime;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.scope.OwnerScopes;
+import dev.reactserver.state.runtime.spi.ScopeTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -37,7 +38,7 @@ class ScopeResolutionPropertyTest {
     String resolved = template.resolve(meaning.client(), meaning.user(), meaning.component());
 
     assertThat(unresolve(resolved)).isEqualTo(meaning.template());
-    assertThat(ScopeTemplate.ownerScopes(resolved)).containsExactlyElementsIn(substitutedOwners(meaning)).inOrder();
+    assertThat(OwnerScopes.ownerScopes(resolved)).containsExactlyElementsIn(substitutedOwners(meaning)).inOrder();
   }
 
   @Property(tries = 3000)
@@ -77,12 +78,12 @@ class ScopeResolutionPropertyTest {
     List<String> owners = new ArrayList<>();
     String template = meaning.template();
     for (int i = template.indexOf('$'); i >= 0; i = template.indexOf('$', i + 1)) {
-      if (startsWithWord(template, i, ScopeTemplate.CLIENT) && meaning.client() != null) {
-        owners.add(ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.CLIENT, meaning.client()));
-      } else if (startsWithWord(template, i, ScopeTemplate.USER)) {
-        owners.add(ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.USER, meaning.user()));
-      } else if (startsWithWord(template, i, ScopeTemplate.COMPONENT)) {
-        owners.add(ScopeTemplate.ownerScope(ScopeTemplate.Placeholder.COMPONENT, meaning.component()));
+      if (startsWithWord(template, i, OwnerScopes.CLIENT) && meaning.client() != null) {
+        owners.add(OwnerScopes.ownerScope(OwnerScopes.Placeholder.CLIENT, meaning.client()));
+      } else if (startsWithWord(template, i, OwnerScopes.USER)) {
+        owners.add(OwnerScopes.ownerScope(OwnerScopes.Placeholder.USER, meaning.user()));
+      } else if (startsWithWord(template, i, OwnerScopes.COMPONENT)) {
+        owners.add(OwnerScopes.ownerScope(OwnerScopes.Placeholder.COMPONENT, meaning.component()));
       }
     }
     return owners;
@@ -96,8 +97,8 @@ class ScopeResolutionPropertyTest {
       String marker = markerAt(resolved, i);
       if (marker == null) {
         template.append(resolved.charAt(i++));
-      } else if (marker.equals(ScopeTemplate.SERVER_CLIENT)) {
-        template.append(ScopeTemplate.CLIENT);
+      } else if (marker.equals(OwnerScopes.SERVER_CLIENT)) {
+        template.append(OwnerScopes.CLIENT);
         i += marker.length();
       } else {
         template.append(marker);
@@ -112,12 +113,12 @@ class ScopeResolutionPropertyTest {
   }
 
   private static String markerAt(String resolved, int i) {
-    for (String marker : List.of(ScopeTemplate.CLIENT, ScopeTemplate.USER, ScopeTemplate.COMPONENT)) {
+    for (String marker : List.of(OwnerScopes.CLIENT, OwnerScopes.USER, OwnerScopes.COMPONENT)) {
       if (resolved.startsWith(marker + "(", i)) {
         return marker;
       }
     }
-    return resolved.startsWith(ScopeTemplate.SERVER_CLIENT, i) ? ScopeTemplate.SERVER_CLIENT : null;
+    return resolved.startsWith(OwnerScopes.SERVER_CLIENT, i) ? OwnerScopes.SERVER_CLIENT : null;
   }
 
   /** Whether the placeholder {@code word} starts at {@code i}: words are ASCII letters, digits and '_'. */

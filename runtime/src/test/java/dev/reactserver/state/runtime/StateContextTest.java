@@ -3,11 +3,12 @@ package dev.reactserver.state.runtime;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
-import dev.reactserver.state.runtime.internal.StateValues;
-import dev.reactserver.state.runtime.internal.Types;
+import dev.reactserver.state.runtime.internal.StateBatch;
+import dev.reactserver.state.runtime.spi.ScopeTemplate;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
+import dev.reactserver.state.runtime.spi.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,6 +104,26 @@ class StateContextTest {
     assertThat(assertThrows(StateException.class, () -> StateValues.requireBound(ref)))
         .hasMessageThat().isEqualTo(e.getMessage());
     assertThat(store.states()).isEmpty();
+  }
+
+  @Test
+  void aBatchWithoutUserLoadsOnlyTheStatesItMayUseAndItsUserStatesRefuseEveryUse() {
+    StateDeclaration<Integer> items =
+        StateDeclaration.of("shop.Cart", "items", "items", "$client", StateType.of(int.class));
+    StateDeclaration<Integer> points =
+        StateDeclaration.of("shop.Cart", "points", "points", "cart.$user", StateType.of(int.class));
+    StateContext anonymous = base.withClient("c1");
+    StateBatch batch = StateBatch.of(anonymous, 2);
+    StateRef<Integer> itemsRef = batch.bind(items, 3);
+    StateRef<Integer> pointsRef = batch.bind(points, 0);
+    batch.load();
+
+    assertThat(itemsRef.get()).isEqualTo(3);
+    assertThat(store.states().keySet()).containsExactly(itemsRef.id());
+    StateException e = assertThrows(StateException.class, () -> StateValues.addInt(pointsRef, 1));
+    assertThat(e).hasMessageThat().startsWith("state 'points' of shop.Cart has scope 'cart.$user'");
+    assertThrows(StateException.class, () -> StateValues.requireBound(pointsRef));
+    assertThat(StateValues.requireBound(itemsRef)).isSameInstanceAs(itemsRef);
   }
 
   @Test

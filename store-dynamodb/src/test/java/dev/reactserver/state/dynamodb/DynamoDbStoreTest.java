@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.internal.StateBatch;
-import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,12 +190,11 @@ class DynamoDbStoreTest {
 
   private static List<StateRef<Integer>> bindAll(StateContext ctx, List<StateDeclaration<Integer>> declarations,
       int initial) {
-    StateBatch batch = StateBatch.of(ctx, declarations.size());
     List<StateRef<Integer>> refs = new ArrayList<>();
     for (StateDeclaration<Integer> declaration : declarations) {
-      refs.add(batch.bind(declaration, initial));
+      refs.add(ctx.store().prepareState(initial, ctx.idOf(declaration), declaration));
     }
-    batch.load();
+    ctx.store().loadStates(refs);
     return refs;
   }
 

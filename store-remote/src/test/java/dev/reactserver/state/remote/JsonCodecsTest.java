@@ -3,9 +3,9 @@ package dev.reactserver.state.remote;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.reactserver.state.runtime.internal.Types;
 import dev.reactserver.state.runtime.spi.StateCodec;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.Types;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -13,11 +13,10 @@ import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.StoreUnavailableException;
-import dev.reactserver.state.runtime.internal.StateBatch;
-import dev.reactserver.state.runtime.internal.StateValues;
-import dev.reactserver.state.runtime.internal.Types;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
+import dev.reactserver.state.runtime.spi.Types;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -784,12 +783,16 @@ public abstract class SharedStoreConformanceTest {
     assertThat(StateValues.addLong(visits, 1)).isEqualTo(5L);
   }
 
-  /** Binds a component of four states (client, user, component and global scopes) in one batch. */
+  /**
+   * Binds a component of four states (client, user, component and global scopes) in one batch, as a
+   * generated {@code bind} does: {@code prepareState} each, then one {@code loadStates}.
+   */
   private static List<StateRef<?>> bindFour(StateContext ctx, int items, int points, double total, long visits) {
-    StateBatch batch = StateBatch.of(ctx, 4);
-    List<StateRef<?>> refs = List.of(batch.bind(ITEMS, items), batch.bind(POINTS, points),
-        batch.bind(TOTAL, total), batch.bind(VISITS, visits));
-    batch.load();
+    Store store = ctx.store();
+    List<StateRef<?>> refs = List.of(store.prepareState(items, ctx.idOf(ITEMS), ITEMS),
+        store.prepareState(points, ctx.idOf(POINTS), POINTS), store.prepareState(total, ctx.idOf(TOTAL), TOTAL),
+        store.prepareState(visits, ctx.idOf(VISITS), VISITS));
+    store.loadStates(refs);
     return refs;
   }
 

@@ -11,11 +11,10 @@ import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.StateTypeException;
 import dev.reactserver.state.runtime.Store;
 import dev.reactserver.state.runtime.Subscription;
-import dev.reactserver.state.runtime.internal.StateBatch;
-import dev.reactserver.state.runtime.internal.StateValues;
-import dev.reactserver.state.runtime.internal.Types;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.StateValues;
+import dev.reactserver.state.runtime.spi.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -486,11 +485,9 @@ public abstract class StoreConformanceTest {
   @Test
   void aContextWithoutAUserBindsUserStatesButCreatesNoneAndRefusesToUseThem() {
     StateContext anonymous = StateContext.of(store).withClient("c1");
-    StateBatch batch = StateBatch.of(anonymous, 3);
-    StateRef<Integer> items = batch.bind(ITEMS, 0);
-    StateRef<Integer> points = batch.bind(POINTS, 0);
-    StateRef<String> draft = batch.bind(DRAFT, "");
-    batch.load();
+    StateRef<Integer> items = anonymous.bind(ITEMS, 0);
+    StateRef<Integer> points = anonymous.bind(POINTS, 0);
+    StateRef<String> draft = anonymous.bind(DRAFT, "");
 
     items.set(2);
     assertThat(items.get()).isEqualTo(2);

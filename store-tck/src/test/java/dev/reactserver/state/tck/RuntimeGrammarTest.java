@@ -5,8 +5,8 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.reactserver.state.runtime.StateId;
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import dev.reactserver.state.runtime.spi.ResolvedScopes;
+import dev.reactserver.state.runtime.spi.ScopeTemplate;
 import org.junit.jupiter.api.Test;
 
 /** The runtime's copy of the scope grammar and key escaping follows the shared table. */

@@ -35,7 +35,7 @@ public final class AccessorWriter {
   private static final ClassName STATE_REF = ClassName.get(RUNTIME, "StateRef");
   private static final ClassName STATE_BATCH = ClassName.get(RUNTIME + ".internal", "StateBatch");
   private static final ClassName STATE_DECLARATION = ClassName.get(RUNTIME + ".spi", "StateDeclaration");
-  private static final ClassName STATE_VALUES = ClassName.get(RUNTIME + ".internal", "StateValues");
+  private static final ClassName STATE_VALUES = ClassName.get(RUNTIME + ".spi", "StateValues");
   // Named in full in Javadoc: an import used only there would cost javac a lookup in every generated file.
   private static final String STATE_EXCEPTION = RUNTIME + ".StateException";
   private static final String STATE_TYPE_EXCEPTION = RUNTIME + ".StateTypeException";
@@ -108,7 +108,8 @@ public final class AccessorWriter {
       TypeName refType = ParameterizedTypeName.get(STATE_REF, field.type().box());
       TypeName declarationType = ParameterizedTypeName.get(STATE_DECLARATION, field.type().box());
       type.addField(FieldSpec.builder(declarationType, constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-          .initializer("$T.<$T>of($Z$S,$W$S,$W$S,$W$S,$W$L)", STATE_DECLARATION, field.type().box(),
+          // $Z before the type witness: a long type wraps there instead of overflowing the line
+          .initializer("$T$Z.<$T>of($Z$S,$W$S,$W$S,$W$S,$W$L)", STATE_DECLARATION, field.type().box(),
               canonicalName, field.name(), field.key(), field.scope(), StateTypes.of(field.type()))
           .build());
       type.addField(refType, refField, Modifier.PRIVATE, Modifier.FINAL);

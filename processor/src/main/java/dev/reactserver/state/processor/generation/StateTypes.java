@@ -16,7 +16,7 @@ final class StateTypes {
 
   private static final String RUNTIME = "dev.reactserver.state.runtime";
   private static final ClassName STATE_TYPE = ClassName.get(RUNTIME + ".spi", "StateType");
-  private static final ClassName TYPES = ClassName.get(RUNTIME + ".internal", "Types");
+  private static final ClassName TYPES = ClassName.get(RUNTIME + ".spi", "Types");
 
   private StateTypes() {}
 

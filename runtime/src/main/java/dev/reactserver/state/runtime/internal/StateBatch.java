@@ -43,7 +43,7 @@ public final class StateBatch {
    */
   public <T> StateRef<T> bind(StateDeclaration<T> declaration, T initial) {
     if (!context.hasUserFor(declaration)) {
-      return new MissingUserStateRef<>(declaration);
+      return context.bind(declaration, initial); // a handle that refuses every use; nothing is loaded
     }
     StateRef<T> ref = context.store().prepareState(initial, context.idOf(declaration), declaration);
     prepared.add(ref);

@@ -1,7 +1,7 @@
 package dev.reactserver.state.runtime.spi;
 
 import dev.reactserver.state.runtime.Store;
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
+import dev.reactserver.state.runtime.scope.OwnerScopes;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,7 +23,7 @@ public final class ResolvedScopes {
    * global scope such as {@code "lobby"}.
    */
   public static List<String> owners(String resolvedScope) {
-    return List.copyOf(ScopeTemplate.ownerScopes(Objects.requireNonNull(resolvedScope, "resolvedScope")));
+    return List.copyOf(OwnerScopes.ownerScopes(Objects.requireNonNull(resolvedScope, "resolvedScope")));
   }
 
   /**
@@ -32,7 +32,7 @@ public final class ResolvedScopes {
    * @throws IllegalArgumentException if {@code clientId} is null or empty
    */
   public static String client(String clientId) {
-    return owner(ScopeTemplate.Placeholder.CLIENT, clientId, "client id");
+    return owner(OwnerScopes.Placeholder.CLIENT, clientId, "client id");
   }
 
   /**
@@ -41,7 +41,7 @@ public final class ResolvedScopes {
    * @throws IllegalArgumentException if {@code userId} is null or empty
    */
   public static String user(String userId) {
-    return owner(ScopeTemplate.Placeholder.USER, userId, "user id");
+    return owner(OwnerScopes.Placeholder.USER, userId, "user id");
   }
 
   /**
@@ -50,16 +50,16 @@ public final class ResolvedScopes {
    * @throws IllegalArgumentException if {@code componentKey} is null or empty
    */
   public static String component(String componentKey) {
-    return owner(ScopeTemplate.Placeholder.COMPONENT, componentKey, "component key");
+    return owner(OwnerScopes.Placeholder.COMPONENT, componentKey, "component key");
   }
 
   /** Whether {@code ownerScope} (one of {@link #owners}) is a client's: such scopes expire when idle. */
   public static boolean isClient(String ownerScope) {
-    return ScopeTemplate.ownerKind(Objects.requireNonNull(ownerScope, "ownerScope"))
-        == ScopeTemplate.Placeholder.CLIENT;
+    return OwnerScopes.ownerKind(Objects.requireNonNull(ownerScope, "ownerScope"))
+        == OwnerScopes.Placeholder.CLIENT;
   }
 
-  private static String owner(ScopeTemplate.Placeholder kind, String id, String what) {
-    return ScopeTemplate.ownerScope(kind, ScopeTemplate.requireId(id, what));
+  private static String owner(OwnerScopes.Placeholder kind, String id, String what) {
+    return OwnerScopes.ownerScope(kind, OwnerScopes.requireId(id, what));
   }
 }

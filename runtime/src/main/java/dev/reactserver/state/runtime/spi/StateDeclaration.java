@@ -1,7 +1,5 @@
 package dev.reactserver.state.runtime.spi;
 
-import dev.reactserver.state.runtime.StateTypeException;
-import dev.reactserver.state.runtime.internal.ScopeTemplate;
 import java.util.Objects;
 
 /**
@@ -9,7 +7,7 @@ import java.util.Objects;
  * key, scope template and type. Generated code keeps one constant per field; applications rarely need it.
  *
  * <p>Stores remember the declaration that created each state, so that a second declaration of the
- * same state with another type fails with a {@link StateTypeException} naming both.
+ * same state with another type fails with a {@code StateTypeException} naming both.
  *
  * @param <T> the (boxed) type of the state's value
  */
@@ -84,6 +82,7 @@ public final class StateDeclaration<T> {
     return component + "." + field + " (" + type + ")";
   }
 
+  /** The parsed scope template: which placeholders it uses, and how it resolves. */
   public ScopeTemplate scopeTemplate() {
     return scope;
   }

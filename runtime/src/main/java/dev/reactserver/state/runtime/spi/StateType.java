@@ -1,6 +1,6 @@
 package dev.reactserver.state.runtime.spi;
 
-import dev.reactserver.state.runtime.internal.Types;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -24,7 +24,8 @@ public final class StateType<T> {
 
   private StateType(Type type) {
     this.type = type;
-    this.boxed = Types.boxed(type);
+    this.boxed = type instanceof Class<?> c && c.isPrimitive()
+        ? MethodType.methodType(c).wrap().returnType() : type;
     this.rawType = rawType(boxed);
   }
 

@@ -4,10 +4,10 @@ import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateListener;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Subscription;
-import dev.reactserver.state.runtime.internal.StateValues;
 import dev.reactserver.state.runtime.spi.StateAdder;
 import dev.reactserver.state.runtime.spi.StateCodec;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
+import dev.reactserver.state.runtime.spi.StateValues;
 import java.util.function.UnaryOperator;
 
 /** A handle on a state held by a server: every call is a round trip, so every node sees the same value. */

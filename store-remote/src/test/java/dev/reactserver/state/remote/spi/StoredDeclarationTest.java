@@ -2,9 +2,9 @@ package dev.reactserver.state.remote.spi;
 
 import static com.google.common.truth.Truth.assertThat;
 
-import dev.reactserver.state.runtime.internal.Types;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
+import dev.reactserver.state.runtime.spi.Types;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,7 @@
-package dev.reactserver.state.runtime.internal;
+package dev.reactserver.state.runtime.spi;
 
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.spi.StateAdder;
 import java.util.Objects;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.IntUnaryOperator;
@@ -10,10 +9,9 @@ import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
 
 /**
- * Helpers behind the generated accessors of primitive and numeric states: unboxing that names the state
- * when it holds {@code null}, and atomic arithmetic. Applications rarely call these directly.
- *
- * <p>For generated code; not API; may change.
+ * What a state of a primitive or numeric type promises, in one place for the generated accessors, the
+ * stores and the conformance suite: reading it never unboxes {@code null} silently (the exception names
+ * the state), and arithmetic is atomic, through the store's {@link StateAdder} where it has one.
  */
 public final class StateValues {
 
@@ -35,9 +33,7 @@ public final class StateValues {
    * @throws StateException if {@code ref} is a {@code $user} state bound in a context without a user
    */
   public static <T> StateRef<T> requireBound(StateRef<T> ref) {
-    if (ref instanceof MissingUserStateRef<T> missing) {
-      throw missing.missingUser();
-    }
+    ref.id(); // a handle bound without its user throws here, naming the state
     return ref;
   }
 
@@ -89,6 +85,11 @@ public final class StateValues {
     return ref.update(value -> requireValue(value, ref) + delta);
   }
 
+  /**
+   * Returns {@code value}, read from {@code ref}.
+   *
+   * @throws StateException naming the state if {@code value} is {@code null}
+   */
   public static <T> T requireValue(T value, StateRef<?> ref) {
     if (value == null) {
       throw new StateException("state " + ref.id() + " holds null, but it is declared with a"

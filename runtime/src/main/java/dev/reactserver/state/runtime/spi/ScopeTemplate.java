@@ -1,5 +1,7 @@
-package dev.reactserver.state.runtime.internal;
+package dev.reactserver.state.runtime.spi;
 
+import dev.reactserver.state.runtime.scope.OwnerScopes;
+import dev.reactserver.state.runtime.scope.OwnerScopes.Placeholder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,28 +14,10 @@ import java.util.List;
  * a template is a placeholder, and only {@code $global} stays literal), so a resolved scope can be
  * parsed back into its template and ids: resolution is injective.
  *
- * <p>For generated code and the runtime's own packages; not API; may change.
+ * <p>What a {@link StateDeclaration} holds ({@link StateDeclaration#scopeTemplate()}): a store may ask
+ * which placeholders a declared scope uses. Immutable and thread-safe.
  */
 public final class ScopeTemplate {
-
-  /** The markers written for each kind of substitution. */
-  public static final String CLIENT = "$client";
-  public static final String USER = "$user";
-  public static final String COMPONENT = "$component";
-  public static final String GLOBAL = "$global";
-  public static final String SERVER_CLIENT = "$server";
-
-  public enum Placeholder {
-    CLIENT(ScopeTemplate.CLIENT),
-    USER(ScopeTemplate.USER),
-    COMPONENT(ScopeTemplate.COMPONENT);
-
-    final String marker;
-
-    Placeholder(String marker) {
-      this.marker = marker;
-    }
-  }
 
   /** Literal text, or a placeholder (then {@code literal} is null). */
   private record Segment(String literal, Placeholder placeholder) {}
@@ -75,9 +59,9 @@ public final class ScopeTemplate {
         continue;
       }
       String word = scope.substring(i, wordEnd);
-      Placeholder placeholder = placeholder(word);
+      Placeholder placeholder = Placeholder.ofMarker(word);
       if (placeholder == null) {
-        if (!word.equals(GLOBAL)) {
+        if (!word.equals(OwnerScopes.GLOBAL)) {
           throw new IllegalArgumentException("unknown placeholder '" + word + "' in scope '" + scope
               + "': use $client, $user, $component or $global");
         }
@@ -117,15 +101,6 @@ public final class ScopeTemplate {
     return isWordStart(c) || (c >= '0' && c <= '9');
   }
 
-  private static Placeholder placeholder(String word) {
-    for (Placeholder placeholder : Placeholder.values()) {
-      if (placeholder.marker.equals(word)) {
-        return placeholder;
-      }
-    }
-    return null;
-  }
-
   private boolean uses(Placeholder placeholder) {
     return segments.stream().anyMatch(segment -> segment.placeholder == placeholder);
   }
@@ -151,13 +126,13 @@ public final class ScopeTemplate {
    * and {@code componentKey} must be non-null when the template uses them.
    */
   public String resolve(String clientId, String userId, String componentKey) {
-    return resolveOwners(clientId == null ? SERVER_CLIENT : ownerScope(Placeholder.CLIENT, clientId),
-        userId == null ? null : ownerScope(Placeholder.USER, userId),
-        componentKey == null ? null : ownerScope(Placeholder.COMPONENT, componentKey));
+    return resolveOwners(clientId == null ? OwnerScopes.SERVER_CLIENT : OwnerScopes.ownerScope(Placeholder.CLIENT, clientId),
+        userId == null ? null : OwnerScopes.ownerScope(Placeholder.USER, userId),
+        componentKey == null ? null : OwnerScopes.ownerScope(Placeholder.COMPONENT, componentKey));
   }
 
   /**
-   * Substitutes the placeholders with owner scopes already written ({@link #ownerScope}, or
+   * Substitutes the placeholders with owner scopes already written ({@link ResolvedScopes#client}, or
    * {@code "$server"} for the server pseudo-client): a template that is one placeholder resolves to its
    * owner scope itself, with no copy.
    */
@@ -192,87 +167,8 @@ public final class ScopeTemplate {
     return single == null && (usesClient || usesUser || usesComponent);
   }
 
-  private static void appendId(StringBuilder out, String marker, String id) {
-    out.append(marker).append('(');
-    if (id.indexOf('\\') < 0 && id.indexOf(')') < 0) {
-      out.append(id); // nothing to escape: the common case, one copy
-    } else {
-      for (int i = 0; i < id.length(); i++) {
-        char c = id.charAt(i);
-        if (c == '\\' || c == ')') {
-          out.append('\\');
-        }
-        out.append(c);
-      }
-    }
-    out.append(')');
-  }
-
-  /**
-   * The scope of one client, user or component instance by itself, e.g. {@code "$client(c-42)"}: what
-   * {@code "$client"} resolves to for that id.
-   */
-  public static String ownerScope(Placeholder kind, String id) {
-    StringBuilder out = new StringBuilder(kind.marker.length() + id.length() + 2);
-    appendId(out, kind.marker, id);
-    return out.toString();
-  }
-
-  /**
-   * The owner scopes (see {@link #ownerScope}) whose ids were substituted into a resolved scope, in
-   * order: for {@code "cart.$client(c\)1).$user(u)"} the scopes {@code "$client(c\)1)"} and
-   * {@code "$user(u)"}. They are substrings of the resolved scope, since resolution writes each id in
-   * exactly that form. Text that resolution cannot have produced (an unclosed id) yields nothing.
-   */
-  public static List<String> ownerScopes(String resolvedScope) {
-    List<String> owners = new ArrayList<>(1);
-    int i = resolvedScope.indexOf('$');
-    while (i >= 0) {
-      Placeholder placeholder = substitutionAt(resolvedScope, i);
-      if (placeholder == null) {
-        i = resolvedScope.indexOf('$', i + 1);
-        continue;
-      }
-      int j = i + placeholder.marker.length() + 1;
-      while (j < resolvedScope.length() && resolvedScope.charAt(j) != ')') {
-        j += resolvedScope.charAt(j) == '\\' ? 2 : 1;
-      }
-      if (j >= resolvedScope.length()) {
-        break; // unclosed: not written by resolve
-      }
-      owners.add(resolvedScope.substring(i, j + 1));
-      i = resolvedScope.indexOf('$', j + 1);
-    }
-    return owners;
-  }
-
-  /** The kind of an owner scope (see {@link #ownerScope}). */
-  public static Placeholder ownerKind(String ownerScope) {
-    return substitutionAt(ownerScope, 0);
-  }
-
-  private static Placeholder substitutionAt(String resolvedScope, int i) {
-    for (Placeholder placeholder : Placeholder.values()) {
-      int open = i + placeholder.marker.length();
-      if (resolvedScope.startsWith(placeholder.marker, i) && open < resolvedScope.length()
-          && resolvedScope.charAt(open) == '(') {
-        return placeholder;
-      }
-    }
-    return null;
-  }
-
   @Override
   public String toString() {
     return source;
-  }
-
-  /** Returns {@code id}; throws IllegalArgumentException naming {@code what} if it is null or empty. */
-  public static String requireId(String id, String what) {
-    if (id == null || id.isEmpty()) {
-      throw new IllegalArgumentException(what + " must be a non-empty string, but was "
-          + (id == null ? "null" : "empty"));
-    }
-    return id;
   }
 }

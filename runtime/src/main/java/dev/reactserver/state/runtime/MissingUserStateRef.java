@@ -1,32 +1,24 @@
-package dev.reactserver.state.runtime.internal;
+package dev.reactserver.state.runtime;
 
-import dev.reactserver.state.runtime.StateContext;
-import dev.reactserver.state.runtime.StateException;
-import dev.reactserver.state.runtime.StateId;
-import dev.reactserver.state.runtime.StateListener;
-import dev.reactserver.state.runtime.StateRef;
-import dev.reactserver.state.runtime.Subscription;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import java.util.function.UnaryOperator;
 
 /**
  * What a {@code $user} state is bound to in a context without a user (a visitor who has not signed
  * in): binding the component succeeds, so the page can render what it may show, but every use of this
- * handle throws the {@link StateException} that names the component, the state and the missing user.
+ * handle throws the {@code StateException} that names the component, the state and the missing user.
  * Nothing is created or loaded for it.
- *
- * <p>For generated code and the runtime's own packages; not API; may change.
  */
-public final class MissingUserStateRef<T> implements StateRef<T> {
+final class MissingUserStateRef<T> implements StateRef<T> {
 
   private final StateDeclaration<T> declaration;
 
-  public MissingUserStateRef(StateDeclaration<T> declaration) {
+  MissingUserStateRef(StateDeclaration<T> declaration) {
     this.declaration = declaration;
   }
 
   /** The exception every use throws. */
-  public StateException missingUser() {
+  StateException missingUser() {
     return new StateException("state '" + declaration.field() + "' of " + declaration.component()
         + " has scope '" + declaration.scope() + "', but it was bound in a StateContext that has no user"
         + " (a visitor who has not signed in): bind " + declaration.component() + " in a context from"

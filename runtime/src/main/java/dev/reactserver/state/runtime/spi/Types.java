@@ -1,6 +1,5 @@
-package dev.reactserver.state.runtime.internal;
+package dev.reactserver.state.runtime.spi;
 
-import dev.reactserver.state.runtime.spi.StateType;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -14,7 +13,7 @@ import java.util.stream.Collectors;
  * generated code passes to {@link StateType#ofType(Type)}. The results compare equal to the JDK's own
  * reflective types of the same shape.
  *
- * <p>For generated code; not API; may change.
+ * <p>Immutable and thread-safe; generated accessors build their declarations' types with it.
  */
 public final class Types {
 
@@ -62,14 +61,6 @@ public final class Types {
   /** The unbounded wildcard {@code ?}. */
   public static WildcardType wildcard() {
     return subtypeOf(Object.class);
-  }
-
-  /** The type with primitive classes replaced by their boxes: {@code int} becomes {@code Integer}. */
-  public static Type boxed(Type type) {
-    if (type instanceof Class<?> c && c.isPrimitive()) {
-      return java.lang.invoke.MethodType.methodType(c).wrap().returnType();
-    }
-    return type;
   }
 
   private record Parameterized(Type ownerType, Class<?> rawType, Type[] arguments)
