@@ -1,7 +1,6 @@
 package dev.reactserver.state.dynamodb;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reactserver.state.remote.spi.StoreMessages;
 import dev.reactserver.state.remote.spi.StoredState;
 import dev.reactserver.state.runtime.StateException;
 import dev.reactserver.state.runtime.StateId;
@@ -58,7 +57,6 @@ final class Items {
   static final int MAX_ITEM_BYTES = 400 * 1024;
 
   private static final Pattern LONG_LITERAL = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Items() {}
 
@@ -199,7 +197,7 @@ final class Items {
       bytes += value.s() != null ? utf8Length(value.s()) : value.n() != null ? value.n().length() : 1;
     }
     if (bytes > MAX_ITEM_BYTES) {
-      throw new StateException("state " + shortened(id) + " cannot be stored by DynamoDbStore: its item would"
+      throw new StateException("state " + StoreMessages.shortened(id) + " cannot be stored by DynamoDbStore: its item would"
           + " take " + bytes + " bytes, more than DynamoDB's limit of " + MAX_ITEM_BYTES + " bytes (400 KB)");
     }
   }
@@ -220,24 +218,5 @@ final class Items {
       }
     }
     return bytes;
-  }
-
-  /** The id for a message: ids may be kilobytes long. */
-  static String shortened(StateId id) {
-    String shown = id.toString();
-    return shown.length() > 200 ? shown.substring(0, 200) + "… (" + shown.length() + " characters)" : shown;
-  }
-
-  /** A change message (see {@code RemoteStore.receive}) for a write or deletion of a state. */
-  static String changeMessage(StateId id, String oldValue, String newValue, boolean deleted, String declaration,
-      String type) {
-    ObjectNode message = JSON.createObjectNode().put("s", id.scope()).put("k", id.key()).put("o", oldValue)
-        .put("n", newValue).put("d", deleted).put("c", declaration).put("t", type);
-    return message.toString();
-  }
-
-  /** The change message that a scope ended, after the deletions of its states. */
-  static String endMessage(String scope) {
-    return JSON.createObjectNode().put("s", scope).put("e", true).toString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.reactserver.state.dynamodb;
 
+import dev.reactserver.state.remote.spi.ChangeMessage;
 import dev.reactserver.state.runtime.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * Reads the table's stream on one thread and hands each change of a state (and each scope's end) on as
- * a change message, in the order of each shard. It starts at the stream's end when the store is built
+ * a {@link ChangeMessage}, in the order of each shard. It starts at the stream's end when the store is built
  * (so no change written after that is missed), follows new shards from their start, and after a failed
  * call reads on from where it stood; only if the stream no longer has those records (an iterator
  * expires after 15 minutes, records after 24 hours) does it start at the end again and call
@@ -40,7 +41,7 @@ final class StreamReader implements AutoCloseable {
   private final DynamoDbStreamsClient client;
   private final boolean ownsClient;
   private final String streamArn;
-  private final Consumer<String> receiver;
+  private final Consumer<ChangeMessage> receiver;
   private final Runnable restored;
   private final long pollMillis;
   private final AwsRequestOverrideConfiguration timeout;
@@ -55,7 +56,7 @@ final class StreamReader implements AutoCloseable {
    *
    * @throws StoreUnavailableException if the stream cannot be read
    */
-  StreamReader(DynamoDbStreamsClient client, boolean ownsClient, String streamArn, Consumer<String> receiver,
+  StreamReader(DynamoDbStreamsClient client, boolean ownsClient, String streamArn, Consumer<ChangeMessage> receiver,
       Runnable restored, Duration poll, AwsRequestOverrideConfiguration timeout) {
     this.client = client;
     this.ownsClient = ownsClient;
@@ -133,7 +134,7 @@ final class StreamReader implements AutoCloseable {
     GetRecordsResponse response = client.getRecords(b -> b.shardIterator(iterator).limit(BATCH)
         .overrideConfiguration(timeout));
     for (Record record : response.records()) {
-      String message = message(record);
+      ChangeMessage message = message(record);
       if (message != null) {
         receiver.accept(message);
       }
@@ -179,21 +180,21 @@ final class StreamReader implements AutoCloseable {
     discovered = System.currentTimeMillis();
   }
 
-  /** The change message a record stands for, or null (a creation, a touch, a link, a hold). */
-  static String message(Record record) {
+  /** The change a record stands for, or null (a creation, a touch, a link, a hold). */
+  static ChangeMessage message(Record record) {
     Map<String, AttributeValue> before = record.dynamodb().oldImage();
     Map<String, AttributeValue> after = record.dynamodb().newImage();
     OperationType operation = record.eventName();
     if (operation == OperationType.INSERT && after != null && Items.isEnd(after)) {
-      return Items.endMessage(Items.string(after, Items.SCOPE));
+      return ChangeMessage.scopeEnded(Items.string(after, Items.SCOPE));
     }
     if (operation == OperationType.REMOVE && before != null && Items.isState(before)) {
-      return Items.changeMessage(Items.id(before), Items.value(before), null, true,
-          Items.string(before, Items.DECLARATION), Items.string(before, Items.TYPE));
+      return ChangeMessage.deleted(Items.id(before), Items.value(before), Items.string(before, Items.DECLARATION),
+          Items.string(before, Items.TYPE));
     }
     if (operation == OperationType.MODIFY && before != null && after != null && Items.isState(after)
         && Items.version(before) != Items.version(after)) {
-      return Items.changeMessage(Items.id(after), Items.value(before), Items.value(after), false,
+      return ChangeMessage.written(Items.id(after), Items.value(before), Items.value(after),
           Items.string(after, Items.DECLARATION), Items.string(after, Items.TYPE));
     }
     return null;

@@ -147,7 +147,7 @@ final class TableSetup {
     } catch (ResourceNotFoundException | ResourceInUseException e) {
       throw e;
     } catch (DynamoDbException e) {
-      if (DynamoDbStore.unavailable(e)) {
+      if (DynamoDbCalls.unavailable(e)) {
         throw new StoreUnavailableException("DynamoDB is unavailable: " + e.getMessage(), e);
       }
       throw e;

@@ -4,11 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reactserver.state.postgres.BatchedWrites.Kind;
+import dev.reactserver.state.postgres.BatchedWrites.Outcome;
+import dev.reactserver.state.postgres.BatchedWrites.Result;
+import dev.reactserver.state.postgres.BatchedWrites.Write;
+import dev.reactserver.state.postgres.Jdbc.HeldConnection;
 import dev.reactserver.state.remote.spi.CompareAndSetResult;
+import dev.reactserver.state.remote.spi.HeldUpdates;
 import dev.reactserver.state.remote.spi.NumberKind;
 import dev.reactserver.state.remote.spi.RemoteStore;
 import dev.reactserver.state.remote.spi.RemoteStoreBuilder;
 import dev.reactserver.state.remote.spi.StateSeed;
+import dev.reactserver.state.remote.spi.StoreMessages;
 import dev.reactserver.state.remote.spi.StoredState;
 import dev.reactserver.state.remote.spi.Written;
 import dev.reactserver.state.runtime.StateException;
@@ -18,18 +25,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTimeoutException;
-import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -63,54 +63,28 @@ public final class PostgresStore extends RemoteStore {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
   private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   private static final String INVALID_TEXT_REPRESENTATION = "22P02";
-  /** The kinds of write {@link Sql#writeAll} runs, and its outcomes. */
-  private static final String SET = "set";
-  private static final String COMPARE_AND_SET = "cas";
-  private static final String ADD_INT = "int";
-  private static final String ADD_LONG = "long";
-  private static final String WRITTEN = "written";
-  private static final String LOST = "lost";
-  private static final String BUSY = "busy";
-  private static final Written NOT_ADDED = new Written(null, null, -1); // overflow or not a number
-  /**
-   * Batches of writes in flight at once. One: notifying transactions commit one at a time anyway (see
-   * {@link Sql#writeAll}), and a second batch in flight only splits the writes into smaller batches
-   * (measured: 16 threads setting distinct states ran at 8.9 writes/ms with one, 6.6 with two).
-   */
-  private static final int WRITE_RUNNERS = 1;
-  private static final int MAX_WRITES_PER_BATCH = 64;
-
-  private final DataSource dataSource;
   private final HikariDataSource ownedPool;
+  private final Jdbc jdbc;
   private final Sql sql;
+  private final BatchedWrites writes;
   private final ChangeListener listener;
-  private final ScheduledExecutorService sweeper;
-  private final WriteCombiner<Write, Outcome> writes =
-      new WriteCombiner<>(WRITE_RUNNERS, MAX_WRITES_PER_BATCH, this::runWrites);
-  private volatile boolean sweepFailing;
 
   private PostgresStore(Builder builder) {
     super(builder, "postgres-" + builder.schema);
     this.sql = new Sql(builder.schema);
     this.ownedPool = builder.dataSource == null ? pool(builder) : null;
-    this.dataSource = ownedPool != null ? ownedPool : builder.dataSource;
+    this.jdbc = new Jdbc(ownedPool != null ? ownedPool : builder.dataSource);
+    this.writes = new BatchedWrites(jdbc, sql);
     try {
+      SchemaSetup schema = new SchemaSetup(jdbc, sql);
       if (builder.createSchema) {
-        createSchema();
+        schema.createIfMissing();
+      } else {
+        schema.check();
       }
-      checkLayout();
-      this.listener = new ChangeListener(dataSource, sql.channel, sql.logged, this::receive,
+      this.listener = new ChangeListener(jdbc.dataSource(), sql.channel, sql.logged, this::receive,
           this::changeChannelRestored, commandTimeout().multipliedBy(5));
-      long idle = idleClientTimeoutMillis();
-      this.sweeper = idle == 0 ? null : Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "reactserver-state-sweeper-" + builder.schema);
-        thread.setDaemon(true);
-        return thread;
-      });
-      if (sweeper != null) {
-        long every = Math.max(idle / 4, 50);
-        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
-      }
+      startSweeping();
     } catch (RuntimeException e) {
       if (ownedPool != null) {
         ownedPool.close();
@@ -170,7 +144,7 @@ public final class PostgresStore extends RemoteStore {
       owners[i] = jsonArray(seed.owners());
       idles[i] = seed.idleMillis();
     }
-    List<StoredState> loaded = call("bind " + n + " states", connection -> {
+    List<StoredState> loaded = jdbc.withWriteConnection("bind " + n + " states", connection -> {
       try (PreparedStatement statement = connection.prepareStatement(sql.load)) {
         statement.setArray(1, connection.createArrayOf("text", scopes));
         statement.setArray(2, connection.createArrayOf("text", keys));
@@ -208,24 +182,24 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected String value(StateId id) {
-    return read("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, id.scope(), id.key());
+    return jdbc.read("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, id.scope(), id.key());
   }
 
   @Override
   protected StoredState state(StateId id) {
-    return read("read " + id, sql.state, rows -> rows.next()
+    return jdbc.read("read " + id, sql.state, rows -> rows.next()
         ? new StoredState(id, rows.getString(1), rows.getLong(2), rows.getString(3), rows.getString(4))
         : null, id.scope(), id.key());
   }
 
   @Override
   protected Written set(StateId id, String value) {
-    return write(new Write(SET, id, value, 0, "write " + id)).written();
+    return writes.run(new Write(Kind.SET, id, value, 0, "write " + id)).written();
   }
 
   @Override
   protected CompareAndSetResult compareAndSet(StateId id, long version, String value) {
-    Written written = write(new Write(COMPARE_AND_SET, id, value, version, "update " + id)).written();
+    Written written = writes.run(new Write(Kind.COMPARE_AND_SET, id, value, version, "update " + id)).written();
     return written != null ? CompareAndSetResult.wrote(written) : CompareAndSetResult.lost(null);
   }
 
@@ -233,113 +207,33 @@ public final class PostgresStore extends RemoteStore {
   protected Written add(StateId id, NumberKind kind, String delta) {
     if (kind == NumberKind.DOUBLE) {
       try {
-        return query("add to " + id, sql.addDouble, PostgresStore::written, id.scope(), id.key(), delta);
+        return jdbc.writeReturningRows("add to " + id, sql.addDouble, PostgresStore::written, id.scope(),
+            id.key(), delta);
       } catch (StateException e) {
         if (e.getCause() instanceof SQLException cause
             && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())
                 || INVALID_TEXT_REPRESENTATION.equals(cause.getSQLState()))) {
-          return NOT_ADDED;
+          return Written.NOT_ADDED;
         }
         throw e;
       }
     }
-    Outcome outcome = write(new Write(kind == NumberKind.INT ? ADD_INT : ADD_LONG, id, delta, 0, "add to " + id));
-    return LOST.equals(outcome.outcome()) ? NOT_ADDED : outcome.written();
-  }
-
-  /**
-   * Runs one write of {@link Sql#writeAll}, together with those other threads make meanwhile; if another
-   * transaction holds its row, alone on this thread, waiting for the row while other batches go on.
-   */
-  private Outcome write(Write write) {
-    refuseWriteWhileHolding(write.what());
-    Outcome outcome = writes.run(write);
-    if (BUSY.equals(outcome.outcome())) {
-      outcome = runAlone(write);
-    }
-    if (outcome.failure() != null) {
-      outcome.failure().fillInStackTrace(); // made by the thread that ran the batch: show this caller's
-      throw outcome.failure();
-    }
-    return outcome;
-  }
-
-  /**
-   * Runs a batch of writes in one statement, none waiting for a row ({@code busy} instead); if the server
-   * refuses the batch (not for being unreachable), each write alone, so that one refused write fails no
-   * other.
-   */
-  private List<Outcome> runWrites(List<Write> batch) {
-    try {
-      return onPooledConnection("write " + batch.size() + " states", connection -> writeAll(connection, batch, false));
-    } catch (StateException e) {
-      if (batch.size() > 1 && !(e instanceof StoreUnavailableException)) {
-        return batch.stream().map(this::runAlone).toList();
-      }
-      return batch.stream().map(write -> failed(write, e)).toList();
-    }
-  }
-
-  /** Runs one write in a statement of its own, waiting for its row if another transaction holds it. */
-  private Outcome runAlone(Write write) {
-    try {
-      return onPooledConnection(write.what(), connection -> writeAll(connection, List.of(write), true)).get(0);
-    } catch (StateException e) {
-      return failed(write, e);
-    }
-  }
-
-  private static Outcome failed(Write write, StateException e) {
-    return new Outcome(null, null, e.getCause() instanceof SQLException cause ? failure(write.what(), cause) : e);
-  }
-
-  private List<Outcome> writeAll(Connection connection, List<Write> batch, boolean waitForFirst)
-      throws SQLException {
-    int n = batch.size();
-    String[] kinds = new String[n];
-    String[] scopes = new String[n];
-    String[] keys = new String[n];
-    String[] arguments = new String[n];
-    Long[] versions = new Long[n];
-    for (int i = 0; i < n; i++) {
-      Write write = batch.get(i);
-      kinds[i] = write.kind();
-      scopes[i] = write.id().scope();
-      keys[i] = write.id().key();
-      arguments[i] = write.argument();
-      versions[i] = write.version();
-    }
-    try (PreparedStatement statement = connection.prepareStatement(sql.writeAll)) {
-      statement.setArray(1, connection.createArrayOf("text", kinds));
-      statement.setArray(2, connection.createArrayOf("text", scopes));
-      statement.setArray(3, connection.createArrayOf("text", keys));
-      statement.setArray(4, connection.createArrayOf("text", arguments));
-      statement.setArray(5, connection.createArrayOf("int8", versions));
-      statement.setBoolean(6, waitForFirst);
-      List<Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(n, (Outcome) null));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          String outcome = rows.getString(2);
-          Written written = WRITTEN.equals(outcome)
-              ? new Written(rows.getString(3), rows.getString(4), rows.getLong(5)) : null;
-          outcomes.set(rows.getInt(1) - 1, new Outcome(outcome, written, null));
-        }
-      }
-      return outcomes;
-    }
+    Result result = writes.run(new Write(kind == NumberKind.INT ? Kind.ADD_INT : Kind.ADD_LONG, id, delta, 0,
+        "add to " + id));
+    return result.outcome() == Outcome.LOST ? Written.NOT_ADDED : result.written();
   }
 
   @Override
   protected CompareAndSetResult updateExclusively(StateId id, UnaryOperator<String> next) {
-    return call("update " + id, connection -> {
+    return jdbc.withWriteConnection("update " + id, connection -> {
       connection.setAutoCommit(false);
       try {
         String current = valueForUpdate(connection, id);
         String value = current == null ? null
-            : applyWhileHolding(next, current, new HeldConnection(dataSource, connection));
+            : HeldUpdates.apply(next, current, new HeldConnection(jdbc.dataSource(), connection));
         Written written = null;
         if (value != null) {
-          written = writeAll(connection, List.of(new Write(SET, id, value, 0, "update " + id)), true).get(0).written();
+          written = BatchedWrites.runIn(connection, sql, new Write(Kind.SET, id, value, 0, "update " + id)).written();
         }
         if (written == null) {
           connection.rollback();
@@ -357,7 +251,7 @@ public final class PostgresStore extends RemoteStore {
   }
 
   private String valueForUpdate(Connection connection, StateId id) throws SQLException {
-    try (PreparedStatement select = prepare(connection, sql.valueForUpdate, id.scope(), id.key());
+    try (PreparedStatement select = Jdbc.prepare(connection, sql.valueForUpdate, id.scope(), id.key());
         ResultSet rows = select.executeQuery()) {
       return rows.next() ? rows.getString(1) : null;
     }
@@ -367,7 +261,7 @@ public final class PostgresStore extends RemoteStore {
   protected Written createOrSet(StateSeed seed) {
     StateId id = seed.id();
     for (int attempt = 0; ; attempt++) {
-      int inserted = update("create " + id, sql.insert, id.scope(), id.key(), seed.initial(), seed.declaration(),
+      int inserted = jdbc.writeCounting("create " + id, sql.insert, id.scope(), id.key(), seed.initial(), seed.declaration(),
           seed.type(), seed.owners().toArray(String[]::new), seed.idleMillis(), seed.idleMillis());
       if (inserted == 1) {
         return null;
@@ -381,7 +275,7 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected boolean exists(StateId id) {
-    return read("read " + id, sql.exists, ResultSet::next, id.scope(), id.key());
+    return jdbc.read("read " + id, sql.exists, ResultSet::next, id.scope(), id.key());
   }
 
   @Override
@@ -398,7 +292,7 @@ public final class PostgresStore extends RemoteStore {
   protected List<StoredState> list(String scope) {
     String statement = scope == null ? sql.list : sql.listScope;
     Object[] parameters = scope == null ? new Object[0] : new Object[] {scope};
-    return read("list states", statement, rows -> {
+    return jdbc.read("list states", statement, rows -> {
       List<StoredState> states = new ArrayList<>();
       while (rows.next()) {
         states.add(new StoredState(StateId.of(rows.getString(1), rows.getString(2)), rows.getString(3),
@@ -415,12 +309,12 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected void touch(String client, long idleMillis) {
-    update("touch " + client, sql.touch, idleMillis, client);
+    jdbc.writeCounting("touch " + client, sql.touch, idleMillis, client);
   }
 
   @Override
   protected boolean redeclare(StateId id, long version, String declaration, String type, String value) {
-    if (update("declare " + id, sql.redeclare, id.scope(), id.key(), declaration, type, version) == 0) {
+    if (jdbc.writeCounting("declare " + id, sql.redeclare, id.scope(), id.key(), declaration, type, version) == 0) {
       return false;
     }
     return value == null || compareAndSet(id, version, value).written() != null;
@@ -429,9 +323,6 @@ public final class PostgresStore extends RemoteStore {
   @Override
   protected void closeServer() {
     try {
-      if (sweeper != null) {
-        sweeper.shutdownNow();
-      }
       listener.close();
     } finally {
       if (ownedPool != null) {
@@ -445,85 +336,20 @@ public final class PostgresStore extends RemoteStore {
     return "PostgresStore[schema=" + sql.schema + "]";
   }
 
-  // ---- statements ----
-
-  private void createSchema() {
-    call("create schema " + sql.schema, connection -> {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try (Statement statement = connection.createStatement()) {
-        // Nodes starting together would race on CREATE … IF NOT EXISTS: one at a time.
-        statement.execute("SELECT pg_advisory_xact_lock(hashtext('reactserver-state:" + sql.schema + "'))");
-        requireLayout(columns(connection));
-        statement.execute(sql.createSchema);
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-      return null;
-    });
-  }
-
-  /** Fails naming what to do if the schema lacks the table, or holds one of another layout. */
-  private void checkLayout() {
-    List<String> columns = call("check the layout of " + sql.schema + ".states", this::columns);
-    if (columns.isEmpty()) {
-      throw new StateException("the table " + sql.schema + ".states does not exist: create it with the SQL of"
-          + " PostgresStore.schemaSql(\"" + sql.schema + "\"), or build the store with createSchema(true)");
-    }
-    requireLayout(columns);
-    if (!call("check the functions of " + sql.schema, this::functionsExist)) {
-      throw new StateException("the functions " + sql.schema + ".write_all and " + sql.schema + ".load_states"
-          + " are not both there: run the SQL of"
-          + " PostgresStore.schemaSql(\"" + sql.schema + "\") of this version (it replaces the functions and"
-          + " keeps the data), or build the store with createSchema(true)");
-    }
-  }
-
-  private boolean functionsExist(Connection connection) throws SQLException {
-    try (PreparedStatement select = prepare(connection, sql.functions);
-        ResultSet rows = select.executeQuery()) {
-      return rows.next() && rows.getBoolean(1);
-    }
-  }
-
-  private void requireLayout(List<String> columns) {
-    if (!columns.isEmpty() && !columns.containsAll(Sql.COLUMNS)) {
-      throw new StateException("the table " + sql.schema + ".states has the columns " + columns + ", not the "
-          + Sql.COLUMNS + " this version needs: it was created by another version; use a new schema");
-    }
-  }
-
-  /** The columns of the states table, none if it does not exist. */
-  private List<String> columns(Connection connection) throws SQLException {
-    try (PreparedStatement select = prepare(connection, sql.columns, sql.schema);
-        ResultSet rows = select.executeQuery()) {
-      List<String> names = new ArrayList<>();
-      while (rows.next()) {
-        names.add(rows.getString(1));
-      }
-      return names;
-    }
-  }
+  // ---- idle clients ----
 
   /**
    * Deletes expired client states in batches; if a batch fails for another reason than an unreachable
    * database, state by state, so that one state that cannot be deleted keeps no other client alive.
    */
-  private void sweep() {
+  @Override
+  protected void sweepExpiredClients() {
     try {
       while (deleteAndEnd("sweep expired client states", sql.deleteExpired, Set.of()) == Sql.SWEEP_BATCH) {
         // more expired states wait
       }
-      sweepFailing = false;
     } catch (StoreUnavailableException e) {
-      // Once per outage at WARNING: the calls of the application report the outage too.
-      LOG.log(sweepFailing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "ending idle clients of "
-          + this + " failed; the next sweep tries again", e);
-      sweepFailing = true;
+      throw e;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "ending idle clients of " + this + " failed; ending them one state"
           + " at a time", e);
@@ -534,7 +360,7 @@ public final class PostgresStore extends RemoteStore {
   private void sweepStateByState() {
     List<StateId> expired;
     try {
-      expired = read("list expired client states", sql.expired, rows -> {
+      expired = jdbc.read("list expired client states", sql.expired, rows -> {
         List<StateId> ids = new ArrayList<>();
         while (rows.next()) {
           ids.add(StateId.of(rows.getString(1), rows.getString(2)));
@@ -549,15 +375,10 @@ public final class PostgresStore extends RemoteStore {
       try {
         deleteAndEnd("end expired state " + id, sql.deleteExpiredState, Set.of(), id.scope(), id.key());
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "cannot end expired state " + shortened(id) + " of an idle client", e);
+        LOG.log(System.Logger.Level.WARNING, "cannot end expired state " + StoreMessages.shortened(id)
+            + " of an idle client", e);
       }
     }
-  }
-
-  /** The id for a log line: ids may be kilobytes long. */
-  private static String shortened(StateId id) {
-    String shown = id.toString();
-    return shown.length() > 200 ? shown.substring(0, 200) + "… (" + shown.length() + " characters)" : shown;
   }
 
   /**
@@ -566,13 +387,13 @@ public final class PostgresStore extends RemoteStore {
    * single deletion ends no scope); returns how many states were deleted.
    */
   private int deleteAndEnd(String what, String statement, Set<String> endedScopes, Object... parameters) {
-    return call(what, connection -> {
+    return jdbc.withWriteConnection(what, connection -> {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
       try {
         Set<String> scopes = new LinkedHashSet<>();
         int deleted = 0;
-        try (PreparedStatement delete = prepare(connection, statement, parameters);
+        try (PreparedStatement delete = Jdbc.prepare(connection, statement, parameters);
             ResultSet rows = delete.executeQuery()) {
           while (rows.next()) {
             deleted++;
@@ -601,102 +422,6 @@ public final class PostgresStore extends RemoteStore {
 
   private static Written written(ResultSet rows) throws SQLException {
     return rows.next() ? new Written(rows.getString(1), rows.getString(2), rows.getLong(3)) : null;
-  }
-
-  /**
-   * Runs a statement that writes nothing; on the held connection if this thread holds a state of a store
-   * on the same pool (a second connection could wait for a pool that held updates have emptied).
-   */
-  private <T> T read(String what, String statement, RowReader<T> reader, Object... parameters) {
-    Work<T> work = connection -> {
-      try (PreparedStatement prepared = prepare(connection, statement, parameters);
-          ResultSet rows = prepared.executeQuery()) {
-        return reader.read(rows);
-      }
-    };
-    if (heldResource() instanceof HeldConnection held && held.dataSource == dataSource) {
-      try {
-        return work.run(held.connection);
-      } catch (SQLException e) {
-        throw failure(what, e);
-      }
-    }
-    return onPooledConnection(what, work);
-  }
-
-  private <T> T query(String what, String statement, RowReader<T> reader, Object... parameters) {
-    return call(what, connection -> {
-      try (PreparedStatement prepared = prepare(connection, statement, parameters);
-          ResultSet rows = prepared.executeQuery()) {
-        return reader.read(rows);
-      }
-    });
-  }
-
-  private int update(String what, String statement, Object... parameters) {
-    return call(what, connection -> {
-      try (PreparedStatement prepared = prepare(connection, statement, parameters)) {
-        return prepared.executeUpdate();
-      }
-    });
-  }
-
-  private static PreparedStatement prepare(Connection connection, String statement, Object... parameters)
-      throws SQLException {
-    PreparedStatement prepared = connection.prepareStatement(statement);
-    for (int i = 0; i < parameters.length; i++) {
-      Object parameter = parameters[i];
-      if (parameter instanceof String[] array) {
-        prepared.setArray(i + 1, connection.createArrayOf("text", array));
-      } else {
-        prepared.setObject(i + 1, parameter);
-      }
-    }
-    return prepared;
-  }
-
-  /**
-   * Runs {@code work}, which may write, on a pooled connection; refused while this thread holds a state
-   * for an exclusive update (see {@link #updateExclusively}).
-   */
-  private <T> T call(String what, Work<T> work) {
-    refuseWriteWhileHolding(what);
-    return onPooledConnection(what, work);
-  }
-
-  /**
-   * Runs {@code work} on a pooled connection in auto-commit mode (each statement its own transaction, as
-   * every write here is one statement), whatever the pool's default; an unreachable database is a
-   * {@link StoreUnavailableException}.
-   */
-  private <T> T onPooledConnection(String what, Work<T> work) {
-    try (Connection connection = dataSource.getConnection()) {
-      if (connection.getAutoCommit()) {
-        return work.run(connection);
-      }
-      connection.setAutoCommit(true); // a pool that leaves commits to its users would drop every write
-      try {
-        return work.run(connection);
-      } finally {
-        connection.setAutoCommit(false);
-      }
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private static StateException failure(String what, SQLException e) {
-    if (unavailable(e)) {
-      return new StoreUnavailableException("PostgreSQL is unavailable (" + what + "): " + e.getMessage(), e);
-    }
-    return new StateException("PostgreSQL refused to " + what + ": " + e.getMessage(), e);
-  }
-
-  static boolean unavailable(SQLException e) {
-    String state = e.getSQLState();
-    return e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
-        || e instanceof SQLTimeoutException
-        || state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
   }
 
   /** {@code texts} as a JSON array of strings, the form the load statement reads owner scopes in. */
@@ -733,25 +458,6 @@ public final class PostgresStore extends RemoteStore {
           + " starting with a letter or '_', but was '" + schema + "'");
     }
     return schema;
-  }
-
-  /** One write of {@link Sql#writeAll}: its kind, state, value or delta, expected version (compare-and-set). */
-  private record Write(String kind, StateId id, String argument, long version, String what) {}
-
-  /** What became of a write: the function's outcome and the write; or the failure to tell its caller. */
-  private record Outcome(String outcome, Written written, StateException failure) {}
-
-  /** The connection whose transaction holds a state's row while the update's function runs. */
-  private record HeldConnection(DataSource dataSource, Connection connection) {}
-
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface RowReader<T> {
-    T read(ResultSet rows) throws SQLException;
   }
 
   /** Configures a {@link PostgresStore}. */

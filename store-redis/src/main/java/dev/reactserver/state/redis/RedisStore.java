@@ -2,10 +2,12 @@ package dev.reactserver.state.redis;
 
 import dev.reactserver.state.redis.Scripts.Script;
 import dev.reactserver.state.remote.spi.CompareAndSetResult;
+import dev.reactserver.state.remote.spi.HeldUpdates;
 import dev.reactserver.state.remote.spi.NumberKind;
 import dev.reactserver.state.remote.spi.RemoteStore;
 import dev.reactserver.state.remote.spi.RemoteStoreBuilder;
 import dev.reactserver.state.remote.spi.StateSeed;
+import dev.reactserver.state.remote.spi.StoreMessages;
 import dev.reactserver.state.remote.spi.StoredState;
 import dev.reactserver.state.remote.spi.Written;
 import dev.reactserver.state.runtime.StateException;
@@ -30,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,8 +85,6 @@ public final class RedisStore extends RemoteStore {
   /** Names this store's holds apart from every other node's (see hold.lua). */
   private final String holdTokenPrefix = UUID.randomUUID() + ":";
   private final AtomicLong holds = new AtomicLong();
-  /** Ends idle clients on this node's schedule; null if clients never expire. */
-  private final ScheduledExecutorService sweeper;
 
   private RedisStore(Builder builder) {
     super(builder, "redis-" + builder.prefix);
@@ -132,7 +130,7 @@ public final class RedisStore extends RemoteStore {
         changes.sync().subscribe(channel);
         return channel;
       });
-      this.sweeper = startSweeper(idleClientTimeoutMillis());
+      startSweeping();
     } catch (RuntimeException e) {
       if (ownsClient) {
         client.shutdown();
@@ -221,7 +219,7 @@ public final class RedisStore extends RemoteStore {
     }
     ScriptReply reply = ScriptReply.of(result);
     if (!reply.isSet("added")) {
-      return new Written(null, null, -1);
+      return Written.NOT_ADDED;
     }
     return new Written(reply.text("old"), reply.text("new"), reply.number("version"));
   }
@@ -236,7 +234,7 @@ public final class RedisStore extends RemoteStore {
     }
     String value;
     try {
-      value = applyWhileHolding(next, ScriptReply.of(held).text("value"), null);
+      value = HeldUpdates.apply(next, ScriptReply.of(held).text("value"), null);
     } catch (RuntimeException | Error e) {
       try {
         run(Script.WRITE_HELD, ScriptOutputType.MULTI, prefix, id.scope(), id.key(), token, "0", "");
@@ -307,34 +305,15 @@ public final class RedisStore extends RemoteStore {
   }
 
   /**
-   * Ends idle clients every quarter of the idle timeout (at least every 50 ms): every node sweeps, each
-   * sweep is one script, so the nodes never end a client twice, and listeners hear each deleted state.
+   * Ends the clients whose idle time ran out, in batches of {@value #SWEEP_BATCH}: each batch is one
+   * script, so nodes sweeping at once never end a client twice.
    */
-  private ScheduledExecutorService startSweeper(long idleMillis) {
-    if (idleMillis == 0) {
-      return null;
-    }
-    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "reactserver-state-sweeper-" + prefix);
-      thread.setDaemon(true);
-      return thread;
-    });
-    long every = Math.max(idleMillis / 4, 50);
-    executor.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
-    return executor;
-  }
-
-  /** Ends the clients whose idle time ran out, in batches of {@value #SWEEP_BATCH}. */
-  void sweep() {
-    try {
-      List<Object> ended;
-      do {
-        ended = run(Script.SWEEP, ScriptOutputType.MULTI, prefix, Integer.toString(SWEEP_BATCH));
-      } while (((Long) ended.get(0)) == SWEEP_BATCH);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "ending idle clients of " + this + " failed; the next sweep"
-          + " tries again", e);
-    }
+  @Override
+  protected void sweepExpiredClients() {
+    List<Object> ended;
+    do {
+      ended = run(Script.SWEEP, ScriptOutputType.MULTI, prefix, Integer.toString(SWEEP_BATCH));
+    } while (((Long) ended.get(0)) == SWEEP_BATCH);
   }
 
   @Override
@@ -351,9 +330,6 @@ public final class RedisStore extends RemoteStore {
 
   @Override
   protected void closeServer() {
-    if (sweeper != null) {
-      sweeper.shutdownNow();
-    }
     try {
       changes.close();
       connection.close();
@@ -412,7 +388,7 @@ public final class RedisStore extends RemoteStore {
   private <T> T run(Script script, ScriptOutputType output, String... args) {
     String what = script.name().toLowerCase(java.util.Locale.ROOT) + " " + args[1];
     if (script != Script.LIST) {
-      refuseWriteWhileHolding(what);
+      HeldUpdates.refuseWrite(what);
     }
     return call(what, () -> Scripts.run(redis, script, output, args));
   }
@@ -453,10 +429,9 @@ public final class RedisStore extends RemoteStore {
     try {
       return action.get();
     } catch (RedisCommandExecutionException e) {
-      throw new StateException("Redis refused to " + what + ": " + e.getMessage(), e);
+      throw StoreMessages.refused("Redis", what, e);
     } catch (RedisException e) {
-      throw new StoreUnavailableException("Redis at " + uri.getHost() + ":" + uri.getPort()
-          + " is unavailable (" + what + "): " + e.getMessage(), e);
+      throw StoreMessages.unavailable("Redis at " + uri.getHost() + ":" + uri.getPort(), what, e);
     }
   }
 

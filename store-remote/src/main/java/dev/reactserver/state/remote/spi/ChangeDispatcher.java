@@ -128,7 +128,8 @@ final class ChangeDispatcher implements AutoCloseable {
       if (current == null && known == null) {
         continue;
       }
-      ChangeMessage missed = new ChangeMessage(id, id.scope(), before, current, current == null, false, "", "");
+      ChangeMessage missed = current == null
+          ? ChangeMessage.deleted(id, before, "", "") : ChangeMessage.written(id, before, current, "", "");
       tellStateListeners(missed, before, current);
       if (current != null && told.containsKey(id)) {
         told.put(id, new Known(current, true));
@@ -212,6 +213,13 @@ final class ChangeDispatcher implements AutoCloseable {
       return;
     }
     delivery.execute(() -> changes.forEach(this::deliver));
+  }
+
+  /** Takes one change told as a value; returns at once, as {@link #receive(String)} does. */
+  void receive(ChangeMessage change) {
+    if (hasListeners()) {
+      delivery.execute(() -> deliver(change));
+    }
   }
 
   private void deliver(ChangeMessage change) {

@@ -78,7 +78,7 @@ final class Declarations {
       if (attempt >= RetryPolicy.RECREATE_ATTEMPTS) {
         throw new StateException("state " + seed.id() + " kept changing while it was declared again");
       }
-      stored = store.load(ref);
+      stored = store.loadHandle(ref);
     }
   }
 

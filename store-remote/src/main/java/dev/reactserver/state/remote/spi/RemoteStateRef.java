@@ -36,22 +36,22 @@ final class RemoteStateRef<T> implements StateRef<T>, StateAdder {
 
   @Override
   public T get() {
-    return store.get(this);
+    return store.handleGet(this);
   }
 
   @Override
   public void set(T value) {
-    store.set(this, value);
+    store.handleSet(this, value);
   }
 
   @Override
   public T update(UnaryOperator<T> fn) {
-    return store.update(this, fn);
+    return store.handleUpdate(this, fn);
   }
 
   @Override
   public Subscription subscribe(StateListener<? super T> listener) {
-    return store.subscribe(this, listener);
+    return store.handleSubscribe(this, listener);
   }
 
   // A server adds in one round trip; when it cannot (the sum overflows, the value is null) the update
@@ -60,21 +60,21 @@ final class RemoteStateRef<T> implements StateRef<T>, StateAdder {
   @Override
   @SuppressWarnings("unchecked")
   public int addInt(int delta) {
-    String sum = store.add(this, NumberKind.INT, Integer.toString(delta));
+    String sum = store.handleAdd(this, NumberKind.INT, Integer.toString(delta));
     return sum != null ? Integer.parseInt(sum) : StateValues.updateInt((StateRef<Integer>) this, v -> v + delta);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public long addLong(long delta) {
-    String sum = store.add(this, NumberKind.LONG, Long.toString(delta));
+    String sum = store.handleAdd(this, NumberKind.LONG, Long.toString(delta));
     return sum != null ? Long.parseLong(sum) : StateValues.updateLong((StateRef<Long>) this, v -> v + delta);
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public double addDouble(double delta) {
-    String sum = store.add(this, NumberKind.DOUBLE, Double.toString(delta));
+    String sum = store.handleAdd(this, NumberKind.DOUBLE, Double.toString(delta));
     return sum != null
         ? Double.parseDouble(sum) : StateValues.updateDouble((StateRef<Double>) this, v -> v + delta);
   }

@@ -41,8 +41,6 @@ public abstract class RemoteStore implements Store, AutoCloseable {
       Comparator.comparing(StateId::scope).thenComparing(StateId::key);
   /** Set while this thread runs an update: it holds at most one update lock, so none can deadlock. */
   private static final ThreadLocal<Boolean> UPDATING = new ThreadLocal<>();
-  /** Set while this thread runs the function of an update that holds its state on the server. */
-  private static final ThreadLocal<Hold> HOLDING = new ThreadLocal<>();
 
   private final Duration commandTimeout;
   private final long idleMillis;
@@ -51,6 +49,9 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   private final ClientTouches touches;
   private final ChangeDispatcher changes;
   private final StoreMetrics metrics;
+  private final String name;
+  /** Started by {@link #startSweeping()}; null until then, or if clients never expire. */
+  private volatile IdleClientSweeper sweeper;
 
   /**
    * @param settings the shared settings
@@ -63,6 +64,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     this.declarations = new Declarations(this, settings.codecs, settings.resetUndecodable);
     this.touches = new ClientTouches(idleMillis);
     this.metrics = settings.metrics;
+    this.name = name;
     this.changes = new ChangeDispatcher(name, declarations::codecFor, this::value, this::list, metrics);
   }
 
@@ -91,19 +93,19 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   protected abstract CompareAndSetResult compareAndSet(StateId id, long version, String value);
 
   /**
-   * Adds {@code delta} (a decimal literal) to an existing numeric state: null if it does not exist; a
-   * {@code Written} whose new value is null, with nothing written, if the sum leaves {@code kind}'s range
-   * or the value is not a number.
+   * Adds {@code delta} (a decimal literal) to an existing numeric state: null if it does not exist;
+   * {@link Written#NOT_ADDED}, with nothing written, if the sum leaves {@code kind}'s range, the value is
+   * not a number, or the server cannot add that kind exactly as Java does.
    */
   protected abstract Written add(StateId id, NumberKind kind, String delta);
 
   /**
    * Holds the state against every other writer, writes {@code next} applied to its encoded value, and
    * lets it go: an update that keeps losing its compare-and-set to busier writers (other nodes adding
-   * without pause) gets its turn this way. Run {@code next} through {@link #applyWhileHolding}: it runs
+   * without pause) gets its turn this way. Run {@code next} through {@link HeldUpdates#apply}: it runs
    * the update's function, which may read states; a write it attempts while the state is held must not
    * wait for another held state (two held states could wait for each other), so the store's write
-   * primitives call {@link #refuseWriteWhileHolding} first. A refused write makes this write nothing and
+   * primitives call {@link HeldUpdates#refuseWrite} first. A refused write makes this write nothing and
    * return {@link CompareAndSetResult#lost lost}; the update goes on comparing and setting.
    *
    * <p>Returns lost, with nothing written, also if the state does not exist; the default, for servers
@@ -140,60 +142,39 @@ public abstract class RemoteStore implements Store, AutoCloseable {
    */
   protected abstract boolean redeclare(StateId id, long version, String declaration, String type, String value);
 
-  /** Closes the connections this store opened. */
+  /**
+   * Ends the clients whose idle time ran out, telling each deleted state, as {@link #endOwner} does. Every
+   * node runs it on its own schedule (see {@link #startSweeping()}), so it must be safe to run on several
+   * nodes at once: a client is ended once. A failure is logged by the caller; the next sweep tries again.
+   */
+  protected abstract void sweepExpiredClients();
+
+  /** Closes the connections this store opened; the sweep has stopped and no call is made afterwards. */
   protected abstract void closeServer();
 
-  // ---- holding a state for an update (see updateExclusively) ----
-
   /**
-   * Runs {@code next}, the function of an update that holds its state, on the held value {@code current}
-   * and returns the value to write; null if the function tried to write, which was refused (whatever
-   * the function then did with the refusal). {@code resource} is what this thread's reads may use
-   * meanwhile (see {@link #heldResource()}), e.g. the connection whose transaction holds the state.
+   * Starts running {@link #sweepExpiredClients()} every quarter of the idle client timeout (at least every
+   * 50 ms) on a thread of this store, until it is closed; nothing if clients never expire. Call it once the
+   * store can reach its server; a store in a runtime that freezes between invocations does not call it.
    */
-  protected static String applyWhileHolding(UnaryOperator<String> next, String current, Object resource) {
-    Hold hold = new Hold(resource);
-    HOLDING.set(hold);
-    try {
-      String value = next.apply(current);
-      return hold.writeRefused ? null : value;
-    } catch (RuntimeException | Error e) {
-      if (hold.writeRefused) {
-        return null; // the function failed on the refused write: not a failure of its own
-      }
-      throw e;
-    } finally {
-      HOLDING.remove();
-    }
-  }
-
-  /** The resource given to {@link #applyWhileHolding} if this thread runs a held update's function, else null. */
-  protected static Object heldResource() {
-    Hold hold = HOLDING.get();
-    return hold == null ? null : hold.resource;
-  }
-
-  /**
-   * Throws if this thread runs the function of an update that holds its state: a write from there could
-   * wait for a state whose holder waits for this one. Call it before every write to the server.
-   */
-  protected static void refuseWriteWhileHolding(String what) {
-    Hold hold = HOLDING.get();
-    if (hold != null) {
-      hold.writeRefused = true;
-      throw new WriteRefusedWhileHeld(what);
+  protected final void startSweeping() {
+    if (idleMillis > 0 && sweeper == null) {
+      sweeper = new IdleClientSweeper(name, toString(), idleMillis, this::sweepExpiredClients);
     }
   }
 
   /**
-   * Takes one message of the server's change channel: a JSON object {@code {"s": scope, "k": key,
-   * "o": old, "n": new, "d": deleted, "c": declaration, "t": type}} for a write, with the encoded values
-   * as strings; or
-   * {@code {"s": scope, "e": true}} after the deletions of a scope that ended; or a JSON array of such
-   * objects, told in their order.
+   * Takes one message of the server's change channel in the text format of {@link ChangeMessage} (one
+   * change, or an array told in its order). Returns at once; listeners are told on the delivery thread. A
+   * malformed message is logged and ignored.
    */
   protected final void receive(String message) {
     changes.receive(message);
+  }
+
+  /** Takes one change the server told as a value (see {@link #receive(String)}). */
+  protected final void receive(ChangeMessage change) {
+    changes.receive(change);
   }
 
   /**
@@ -250,7 +231,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     List<RemoteStateRef<?>> refs = new ArrayList<>(prepared.size());
     List<StateSeed> seeds = new ArrayList<>(prepared.size());
     for (StateRef<?> ref : prepared) {
-      RemoteStateRef<?> remote = own(ref);
+      RemoteStateRef<?> remote = requireOwnHandle(ref);
       refs.add(remote);
       seeds.add(remote.seed);
     }
@@ -350,6 +331,10 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   /** Stops change delivery and closes the connections this store opened. */
   @Override
   public void close() {
+    IdleClientSweeper running = sweeper;
+    if (running != null) {
+      running.close();
+    }
     try {
       closeServer();
     } finally {
@@ -359,18 +344,18 @@ public abstract class RemoteStore implements Store, AutoCloseable {
 
   // ---- handles ----
 
-  <T> T get(RemoteStateRef<T> ref) {
+  <T> T handleGet(RemoteStateRef<T> ref) {
     String value = timed("get", () -> {
       String stored = value(ref.id());
       for (int attempt = 0; stored == null && attempt < RetryPolicy.RECREATE_ATTEMPTS; attempt++) {
-        stored = load(ref).value(); // deleted: this handle creates it again
+        stored = loadHandle(ref).value(); // deleted: this handle creates it again
       }
       return stored;
     });
     return declarations.decode(ref, value);
   }
 
-  <T> void set(RemoteStateRef<T> ref, T value) {
+  <T> void handleSet(RemoteStateRef<T> ref, T value) {
     String encoded = Declarations.encode(ref.id(), ref.codec, value);
     timed("set", () -> {
       for (int attempt = 0; set(ref.id(), encoded) == null; attempt++) {
@@ -381,7 +366,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     metrics.stateWritten(ScopeKind.of(ref.id().scope()));
   }
 
-  <T> T update(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
+  <T> T handleUpdate(RemoteStateRef<T> ref, UnaryOperator<T> fn) {
     Objects.requireNonNull(fn, "fn");
     int[] retries = {0};
     T next;
@@ -420,7 +405,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     try {
       StoredState current = stateOrCreate(ref);
       for (int attempt = 1; ; attempt++) {
-        if (!prioritized && HOLDING.get() == null) { // a holder's writes are refused: never make it wait
+        if (!prioritized && !HeldUpdates.isHolding()) { // a holder's writes are refused: never make it wait
           policy.yieldToPriority(ref.id(), commandTimeout);
         }
         long started = System.nanoTime();
@@ -460,7 +445,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
   }
 
   /** The new encoded value, or null if the server could not add (see {@link #add}). */
-  String add(RemoteStateRef<?> ref, NumberKind kind, String delta) {
+  String handleAdd(RemoteStateRef<?> ref, NumberKind kind, String delta) {
     String sum = timed("increment", () -> {
       for (int attempt = 0; ; attempt++) {
         Written written = add(ref.id(), kind, delta);
@@ -492,7 +477,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     }
   }
 
-  <T> Subscription subscribe(RemoteStateRef<T> ref, StateListener<? super T> listener) {
+  <T> Subscription handleSubscribe(RemoteStateRef<T> ref, StateListener<? super T> listener) {
     Objects.requireNonNull(listener, "listener");
     return changes.subscribe(ref.id(), ref.codec, listener);
   }
@@ -506,13 +491,13 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     return state;
   }
 
-  StoredState load(RemoteStateRef<?> ref) {
+  StoredState loadHandle(RemoteStateRef<?> ref) {
     return load(List.of(ref.seed), touches.due(List.of(ref.seed)), idleMillis).get(0);
   }
 
   private void recreate(RemoteStateRef<?> ref, int attempt) {
     RetryPolicy.checkRecreate(ref.id(), attempt);
-    load(ref);
+    loadHandle(ref);
   }
 
   // ---- declarations and codecs ----
@@ -522,8 +507,7 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     @SuppressWarnings("unchecked")
     StateCodec<T> codec = (StateCodec<T>) declarations.forClass(type);
     return new RemoteStateRef<>(this, seed(id, Declarations.encode(id, codec, initial), "", type.getName()),
-        null, codec,
-        initial);
+        null, codec, initial);
   }
 
   private RemoteStateRef<?> snapshotRef(StoredState state) {
@@ -545,28 +529,10 @@ public abstract class RemoteStore implements Store, AutoCloseable {
     return new StateSeed(id, initial, declaration, type, owners, clientOwned ? idleMillis : 0);
   }
 
-  private RemoteStateRef<?> own(StateRef<?> ref) {
+  private RemoteStateRef<?> requireOwnHandle(StateRef<?> ref) {
     if (ref instanceof RemoteStateRef<?> remote && remote.store == this) {
       return remote;
     }
     throw new IllegalArgumentException(ref + " was not prepared by this store");
-  }
-
-  /** A held update's function running on this thread. */
-  private static final class Hold {
-    final Object resource;
-    boolean writeRefused;
-
-    Hold(Object resource) {
-      this.resource = resource;
-    }
-  }
-
-  /** Ends a write attempted by the function of an update that holds its state ({@link #refuseWriteWhileHolding}). */
-  private static final class WriteRefusedWhileHeld extends RuntimeException {
-    WriteRefusedWhileHeld(String what) {
-      super("cannot " + what + " from the function of an update that holds its state; the update is"
-          + " tried again without holding it", null, false, false);
-    }
   }
 }
