@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,7 @@ class LockOrderTest {
     StateId a = StateId.of("g", "a");
     StateRef<Integer> b = store.getState(1, StateId.of("g", "b"));
     AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger deletedWhileUpdating = new AtomicInteger();
     runTogether(() -> {
       for (int i = 0; i < ROUNDS; i++) {
         // The live state, observed, whose function reads b through a handle b's deletion left behind.
@@ -48,12 +50,17 @@ class LockOrderTest {
       return null;
     }, () -> {
       while (!done.get()) {
-        store.deleteScope("g");
+        if (store.deleteScope("g") > 0) {
+          deletedWhileUpdating.incrementAndGet();
+        }
         store.getState(0, a).subscribe(change -> {});
       }
       return null;
     });
-    assertThat(store.getState(0, a).get()).isAtLeast(0);
+    assertThat(deletedWhileUpdating.get()).isGreaterThan(0); // the race ran
+    StateRef<Integer> after = store.getState(0, a);
+    int value = after.get();
+    assertThat(after.update(v -> v + 1)).isEqualTo(value + 1); // and left no lock behind
   }
 
   @Test

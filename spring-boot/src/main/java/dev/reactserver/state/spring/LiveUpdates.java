@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,6 +55,7 @@ public final class LiveUpdates implements AutoCloseable {
   private final Duration endClientAfter;
   private final ThreadPoolExecutor senders;
   private final ScheduledThreadPoolExecutor timers;
+  private final GraceTimer graceTimer;
   private final Supplier<? extends LiveEmitter> emitters;
   private final Set<LiveStream> streams = ConcurrentHashMap.newKeySet();
   private final Map<String, ClientStreams> clients = new ConcurrentHashMap<>();
@@ -81,6 +82,12 @@ public final class LiveUpdates implements AutoCloseable {
 
   LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter, int senders,
       Supplier<? extends LiveEmitter> emitters) {
+    this(store, heartbeat, endClientAfter, senders, emitters, null);
+  }
+
+  /** As above; {@code graceTimer} (null: the timer thread) decides when a client's grace ends. */
+  LiveUpdates(Store store, Duration heartbeat, Duration endClientAfter, int senders,
+      Supplier<? extends LiveEmitter> emitters, GraceTimer graceTimer) {
     this.emitters = emitters;
     this.store = Objects.requireNonNull(store, "store");
     this.heartbeat = requirePositive(heartbeat, "heartbeat");
@@ -96,6 +103,14 @@ public final class LiveUpdates implements AutoCloseable {
         task -> daemon(task, "reactserver-state-live-" + threads.incrementAndGet()));
     this.timers = new ScheduledThreadPoolExecutor(1, task -> daemon(task, "reactserver-state-live-timer"));
     timers.setRemoveOnCancelPolicy(true);
+    this.graceTimer = graceTimer != null ? graceTimer
+        : (end, after) -> timers.schedule(end, after.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs a client's end once its grace time is over, unless cancelled first. */
+  @FunctionalInterface
+  interface GraceTimer {
+    Future<?> schedule(Runnable end, Duration after);
   }
 
   /**
@@ -232,8 +247,7 @@ public final class LiveUpdates implements AutoCloseable {
         return null;
       }
       ClientStreams gone = client;
-      gone.ending = timers.schedule(() -> endIfStillGone(id, gone), endClientAfter.toMillis(),
-          TimeUnit.MILLISECONDS);
+      gone.ending = graceTimer.schedule(() -> endIfStillGone(id, gone), endClientAfter);
       return gone;
     });
   }
@@ -285,6 +299,6 @@ public final class LiveUpdates implements AutoCloseable {
   /** The open streams of one client, and the end scheduled once there are none. */
   private static final class ClientStreams {
     int open;
-    ScheduledFuture<?> ending;
+    Future<?> ending;
   }
 }

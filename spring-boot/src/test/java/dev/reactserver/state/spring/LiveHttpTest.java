@@ -1,6 +1,7 @@
 package dev.reactserver.state.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateId;
@@ -14,12 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,10 +62,11 @@ class LiveHttpTest {
       assertThat(live.openStreams()).isEqualTo(1);
       assertThat(live.subscriptions()).isEqualTo(2);
     }
-    await(() -> live.openStreams() == 0); // found by the next heartbeat
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> live.openStreams() == 0); // found by the next heartbeat
     assertThat(live.subscriptions()).isZero();
     StateId items = StateId.of(StateContext.of(store).withClient(clientId).resolveScope("$client"), "items");
-    await(() -> !store.hasState(items)); // ended after the grace
+    await().atMost(Duration.ofSeconds(10)).until(() -> !store.hasState(items)); // ended after the grace
     assertThat(live.clients()).isZero();
   }
 
@@ -85,7 +87,8 @@ class LiveHttpTest {
       readUntil(in, received, "event:items\ndata:{\"items\":1}\n\n");
       readUntil(in, received, ":heartbeat"); // frames and converter-written events on one response
     }
-    await(() -> live.openStreams() == 0); // the other tests count streams
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> live.openStreams() == 0); // the other tests count streams
   }
 
   @Test
@@ -128,13 +131,4 @@ class LiveHttpTest {
     }
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s");
-      }
-      Thread.sleep(10);
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package dev.reactserver.state.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,12 +12,12 @@ import dev.reactserver.state.runtime.Store;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class LiveScaleTest {
   @AfterEach
   void stopRecording() {
     root.detachAppender(logged);
-    await(() -> live.openStreams() == 0, 30);
+    await().atMost(Duration.ofSeconds(30)).until(() -> live.openStreams() == 0);
   }
 
   @Test
@@ -60,12 +61,13 @@ class LiveScaleTest {
     Values values = new Values();
     try (SseClients browsers = new SseClients(new InetSocketAddress("localhost", port), "/live", STREAMS,
         values)) {
-      await(() -> values.streamsWith("visits") == STREAMS, 60);
+      await().atMost(Duration.ofSeconds(60)).until(() -> values.streamsWith("visits") == STREAMS);
       assertThat(browsers.started()).isEqualTo(STREAMS);
       assertThat(browsers.ended()).isZero();
       assertThat(live.openStreams()).isEqualTo(STREAMS);
       visit(); // every stream renders and sends once more
-      await(() -> values.streamsAt("visits", "visits " + visits()) == STREAMS, 60);
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> values.streamsAt("visits", "visits " + visits()) == STREAMS);
       assertThat(liveThreads()).isLessThanOrEqualTo(LiveUpdates.defaultSenders());
     }
     assertThat(errors()).isEmpty();
@@ -76,7 +78,8 @@ class LiveScaleTest {
     Values values = new Values();
     try (SseClients browsers = new SseClients(new InetSocketAddress("localhost", port), "/live/shared", STREAMS,
         values)) {
-      await(() -> values.streamsWith("visits") == STREAMS && values.streamsWith("items") == STREAMS, 60);
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> values.streamsWith("visits") == STREAMS && values.streamsWith("items") == STREAMS);
       // One subscription for the shared state, one for each client's own items.
       assertThat(live.subscriptions()).isEqualTo(STREAMS + 1);
       Thread writer = new Thread(() -> {
@@ -87,7 +90,7 @@ class LiveScaleTest {
       writer.start();
       writer.join();
       String last = "visits " + visits();
-      await(() -> values.streamsAt("visits", last) == STREAMS, 60);
+      await().atMost(Duration.ofSeconds(60)).until(() -> values.streamsAt("visits", last) == STREAMS);
       assertThat(values.repeatedOrBackwards("visits")).isEmpty();
       assertThat(browsers.ended()).isZero();
     }
@@ -98,7 +101,7 @@ class LiveScaleTest {
   void versionsAreNeverSentTwiceNorBackwardsAndTheLastAlwaysArrives() throws Exception {
     Values values = new Values();
     try (SseClients browsers = new SseClients(new InetSocketAddress("localhost", port), "/live", 200, values)) {
-      await(() -> values.streamsWith("visits") == 200, 60);
+      await().atMost(Duration.ofSeconds(60)).until(() -> values.streamsWith("visits") == 200);
       List<Thread> writers = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         Thread writer = new Thread(() -> {
@@ -113,7 +116,7 @@ class LiveScaleTest {
         writer.join();
       }
       String last = "visits " + visits();
-      await(() -> values.streamsAt("visits", last) == 200, 60);
+      await().atMost(Duration.ofSeconds(60)).until(() -> values.streamsAt("visits", last) == 200);
       assertThat(values.repeatedOrBackwards("visits")).isEmpty();
       assertThat(browsers.ended()).isZero();
     }
@@ -133,7 +136,8 @@ class LiveScaleTest {
             .getBytes(StandardCharsets.US_ASCII));
         stopped.add(socket); // never read
       }
-      await(() -> values.streamsWith("visits") == 20 && live.openStreams() == 20 + stuck, 30);
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> values.streamsWith("visits") == 20 && live.openStreams() == 20 + stuck);
       // Changes of 16 kB until the connections that are not read fill up (a few MB each) and their streams
       // have taken nothing for a heartbeat period: then they are closed.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -143,7 +147,8 @@ class LiveScaleTest {
       }
       assertThat(live.openStreams()).isEqualTo(20);
       String last = "x".repeat(16_000) + " visits " + visits();
-      await(() -> values.streamsAt("visits", last) == 20, 30); // the readers were not held up
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> values.streamsAt("visits", last) == 20); // the readers were not held up
       assertThat(values.repeatedOrBackwards("visits")).isEmpty();
       assertThat(browsers.ended()).isZero();
     } finally {
@@ -157,11 +162,11 @@ class LiveScaleTest {
   void aClosedConnectionIsReleasedWithinTheHeartbeat() {
     Values values = new Values();
     try (SseClients browsers = new SseClients(new InetSocketAddress("localhost", port), "/live", 1, values)) {
-      await(() -> values.streamsWith("visits") == 1, 30);
+      await().atMost(Duration.ofSeconds(30)).until(() -> values.streamsWith("visits") == 1);
       int subscriptionsBefore = live.subscriptions();
       browsers.disconnect(0);
       long closedAt = System.nanoTime();
-      await(() -> live.openStreams() == 0, 30);
+      await().atMost(Duration.ofSeconds(30)).until(() -> live.openStreams() == 0);
       long released = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
       // Without a change to send: found by the heartbeat alone (1 s), with scheduling slack.
       assertThat(released).isLessThan(1_600);
@@ -190,20 +195,6 @@ class LiveScaleTest {
   private static long liveThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("reactserver-state-live-") && !t.getName().endsWith("timer")).count();
-  }
-
-  private static void await(BooleanSupplier condition, int seconds) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + seconds + " s");
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   /** What each stream received, per event, in order. */

@@ -2,6 +2,7 @@ package dev.reactserver.state.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.reactserver.state.runtime.StateContext;
 import java.io.IOException;
@@ -10,14 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -59,11 +61,8 @@ class LiveTemplatesTest {
   @Autowired LiveUpdates live;
 
   @AfterEach
-  void streamsClosed() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (live.openStreams() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  void streamsClosed() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> live.openStreams() == 0);
   }
 
   @Test

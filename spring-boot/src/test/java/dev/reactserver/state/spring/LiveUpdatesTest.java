@@ -1,6 +1,7 @@
 package dev.reactserver.state.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.reactserver.state.runtime.InMemoryStore;
@@ -16,11 +17,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
@@ -32,6 +36,7 @@ class LiveUpdatesTest {
   private final InMemoryStore store = new InMemoryStore(StoreOptions.builder()
       .idleClientTimeout(Duration.ofMinutes(10)).clock(new MovableClock(now)).build());
   private final List<RecordingEmitter> emitters = new CopyOnWriteArrayList<>();
+  private final ManualGrace grace = new ManualGrace();
   private LiveUpdates live = liveUpdates(Duration.ofSeconds(30), Duration.ofMillis(300));
 
   @AfterEach
@@ -44,7 +49,7 @@ class LiveUpdatesTest {
       RecordingEmitter emitter = new RecordingEmitter();
       emitters.add(emitter);
       return emitter;
-    });
+    }, this.grace);
   }
 
   @Test
@@ -53,13 +58,13 @@ class LiveUpdatesTest {
     ShopStates shop = ShopStates.bind(ctx, new Shop());
     live.open(ctx).watch("items", shop::onItemsChange, () -> "items " + shop.getItems());
     RecordingEmitter emitter = emitters.get(0);
-    await(() -> emitter.sent.contains("event:items|data:items 0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 0"));
     shop.incrementItems(2);
-    await(() -> emitter.sent.contains("event:items|data:items 2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 2"));
     ShopStates.bind(StateContext.of(store).withClient("c2"), new Shop()).incrementItems(5); // another client
     shop.incrementVisits(1); // a state the watch does not follow
     shop.incrementItems(1);
-    await(() -> emitter.sent.contains("event:items|data:items 3"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 3"));
     assertThat(emitter.sent).containsExactly("event:items|data:items 0", "event:items|data:items 2",
         "event:items|data:items 3");
   }
@@ -77,7 +82,7 @@ class LiveUpdatesTest {
       shop.incrementItems(1); // the writers do not wait for it
     }
     emitter.unblock();
-    await(() -> emitter.sent.contains("event:items|data:items 10000"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 10000"));
     assertThat(emitter.sent).hasSizeLessThanOrEqualTo(2);
   }
 
@@ -95,7 +100,7 @@ class LiveUpdatesTest {
     assertThat(live.subscriptions()).isEqualTo(3);
     assertThat(live.openStreams()).isEqualTo(1);
     emitters.get(0).disconnect(); // the next heartbeat's send fails
-    await(() -> !stream.isOpen());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !stream.isOpen());
     assertThat(subscriptions).hasSize(3).noneMatch(Subscription::isActive);
     assertThat(live.subscriptions()).isZero();
     assertThat(live.openStreams()).isZero();
@@ -112,16 +117,19 @@ class LiveUpdatesTest {
     LiveStream tab1 = live.open(ctx).watch("items", shop::onItemsChange, () -> "items");
     LiveStream tab2 = live.open(ctx).watch("items", shop::onItemsChange, () -> "items");
     tab1.close();
-    Thread.sleep(600); // twice the grace: a second tab is still open
-    assertThat(store.hasState(items)).isTrue();
+    assertThat(grace.pending()).isEmpty(); // a second tab is still open: no grace starts
     tab2.close();
-    Thread.sleep(100);
+    assertThat(grace.pending()).containsExactly(Duration.ofMillis(300));
     LiveStream reload = live.open(ctx).watch("items", shop::onItemsChange, () -> "items"); // within the grace
-    Thread.sleep(600);
+    assertThat(grace.pending()).isEmpty(); // the reload cancelled the end
+    grace.elapse();
     assertThat(store.hasState(items)).isTrue();
     assertThat(live.clients()).isEqualTo(1);
     reload.close();
-    await(() -> !store.hasState(items));
+    assertThat(grace.pending()).hasSize(1);
+    assertThat(store.hasState(items)).isTrue();
+    grace.elapse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !store.hasState(items));
     assertThat(live.clients()).isZero();
     assertThat(ShopStates.bind(StateContext.of(store).withClient("c2"), new Shop()).getItems()).isZero();
   }
@@ -138,7 +146,8 @@ class LiveUpdatesTest {
     RecordingEmitter emitter = emitters.get(0);
     now.addAndGet(Duration.ofMinutes(9).toMillis());
     int beats = emitter.comments();
-    await(() -> emitter.comments() > beats + 1); // a heartbeat after the clock moved: a touch at minute 9
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> emitter.comments() > beats + 1); // a heartbeat after the clock moved: a touch at minute 9
     now.addAndGet(Duration.ofMinutes(2).toMillis()); // 11 minutes after both binds
     assertThat(store.expireIdleClients()).isEqualTo(1);
     assertThat(store.hasState(StateId.of(ctx.resolveScope("$client"), "items"))).isTrue();
@@ -152,11 +161,11 @@ class LiveUpdatesTest {
     shop.incrementItems(4);
     live.open(ctx).watch("items", shop::onItemsChange, () -> "items " + shop.getItems());
     RecordingEmitter emitter = emitters.get(0);
-    await(() -> emitter.sent.contains("event:items|data:items 4"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 4"));
     store.endClient("c1");
-    await(() -> emitter.sent.contains("event:items|data:items 0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 0"));
     shop.incrementItems(7);
-    await(() -> emitter.sent.contains("event:items|data:items 7"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 7"));
   }
 
   @Test
@@ -172,7 +181,7 @@ class LiveUpdatesTest {
     RecordingEmitter emitter = emitters.get(0);
     shop.incrementItems(1);
     shop.incrementItems(1);
-    await(() -> emitter.sent.contains("event:items|data:items 2"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> emitter.sent.contains("event:items|data:items 2"));
     assertThat(emitter.sent).doesNotContain("event:items|data:items 1");
   }
 
@@ -188,11 +197,13 @@ class LiveUpdatesTest {
         return "visits " + shop.getVisits();
       });
     }
-    await(() -> emitters.stream().allMatch(e -> e.sent.contains("event:visits|data:visits 0")));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> emitters.stream().allMatch(e -> e.sent.contains("event:visits|data:visits 0")));
     for (int v = 1; v <= 10; v++) {
       writer.incrementVisits(1);
       String expected = "event:visits|data:visits " + v;
-      await(() -> emitters.stream().allMatch(e -> e.sent.contains(expected)));
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> emitters.stream().allMatch(e -> e.sent.contains(expected)));
     }
     assertThat(renders.get()).isLessThanOrEqualTo(11); // the first render, then one per change
     assertThat(live.subscriptions()).isEqualTo(1);
@@ -213,7 +224,8 @@ class LiveUpdatesTest {
     tab1.close();
     assertThat(live.subscriptions()).isEqualTo(2);
     shop.incrementItems(3);
-    await(() -> emitters.get(1).sent.contains("event:items|data:items 3"));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> emitters.get(1).sent.contains("event:items|data:items 3"));
     tab2.close();
     assertThat(live.subscriptions()).isZero();
     assertThat(store.subscriptions()).isEqualTo(storeSubscriptions - 2);
@@ -239,20 +251,6 @@ class LiveUpdatesTest {
   private static Subscription keep(List<Subscription> subscriptions, Subscription subscription) {
     subscriptions.add(subscription);
     return subscription;
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   /** An emitter that records each event as {@code event:name|data:text}, and can block or fail. */
@@ -349,6 +347,30 @@ class LiveUpdatesTest {
     @Override
     public Instant instant() {
       return Instant.ofEpochMilli(millis.get());
+    }
+  }
+
+  /** Grace times that end when the test says so. */
+  private static final class ManualGrace implements LiveUpdates.GraceTimer {
+    private final List<FutureTask<Void>> tasks = new CopyOnWriteArrayList<>();
+    private final Map<FutureTask<Void>, Duration> delays = new ConcurrentHashMap<>();
+
+    @Override
+    public Future<?> schedule(Runnable end, Duration after) {
+      FutureTask<Void> task = new FutureTask<>(end, null);
+      delays.put(task, after);
+      tasks.add(task);
+      return task;
+    }
+
+    /** The grace times started and neither cancelled nor over. */
+    List<Duration> pending() {
+      return tasks.stream().filter(task -> !task.isDone()).map(delays::get).toList();
+    }
+
+    /** Ends every pending grace time. */
+    void elapse() {
+      tasks.forEach(FutureTask::run);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.reactserver.state.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -11,8 +12,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.Store;
 import jakarta.servlet.http.Cookie;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -44,14 +45,9 @@ class StateWebTest {
     assertThat(stream.getContentAsString()).startsWith(":open\n\n");
   }
 
-  private static void awaitContent(MockHttpServletResponse response, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!response.getContentAsString().contains(expected)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no '" + expected + "' within 10 s: " + response.getContentAsString());
-      }
-      Thread.sleep(10);
-    }
+  private static void awaitContent(MockHttpServletResponse response, String expected) {
+    await().atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(response.getContentAsString()).contains(expected));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.reactserver.state.postgres;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.StateChange;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,7 +56,7 @@ class PostgresListenConnectionTest {
       awaitListening(admin, schema, otherListener);
       countOnOther.set(round);
       int expected = round;
-      await(() -> heard.size() == expected);
+      await().atMost(Duration.ofSeconds(20)).until(() -> heard.size() == expected);
       assertThat(heard.get(round - 1).newValue()).isEqualTo(round);
     }
   }
@@ -75,20 +77,6 @@ class PostgresListenConnectionTest {
   }
 
   private static void awaitListening(HikariDataSource admin, String schema, int except) throws Exception {
-    await(() -> listener(admin, schema, except) != -1);
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void await(Condition condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s");
-      }
-      Thread.sleep(20);
-    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> listener(admin, schema, except) != -1);
   }
 }

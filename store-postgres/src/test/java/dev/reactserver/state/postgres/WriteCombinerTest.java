@@ -169,9 +169,12 @@ class WriteCombinerTest {
 
   private static void await(CountDownLatch latch) {
     try {
-      latch.await(10, TimeUnit.SECONDS);
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("the latch was not released within 10 s");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 }

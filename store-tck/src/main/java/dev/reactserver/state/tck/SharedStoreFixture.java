@@ -1,6 +1,7 @@
 package dev.reactserver.state.tck;
 
 
+
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.Store;
@@ -9,11 +10,12 @@ import dev.reactserver.state.runtime.spi.StateType;
 import dev.reactserver.state.runtime.spi.Types;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -221,18 +223,8 @@ public abstract class SharedStoreFixture {
     return ref;
   }
 
+  /** Waits until {@code condition} holds, at most {@link #patience()}. */
   void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + patience().toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + patience());
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Awaitility.await().atMost(patience()).until(condition::getAsBoolean);
   }
 }

@@ -1,5 +1,6 @@
 package dev.reactserver.state.example.web;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,11 +11,10 @@ import dev.reactserver.state.spring.LiveUpdates;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -129,16 +129,18 @@ class LiveBrowserTest {
     LiveUpdates live = app.getBean(LiveUpdates.class);
     long subscriptionsBefore = store.subscriptions();
     for (int i = 0; i < 20; i++) {
-      await(() -> live.openStreams() == 0); // the last browser's stream, found closed by a heartbeat
+      await().atMost(Duration.ofSeconds(20))
+          .until(() -> live.openStreams() == 0); // the last browser's stream, found closed by a heartbeat
       try (Browser browser = Browser.on(base).open("/")) {
         browser.click("cart-add");
         browser.waitForText("cart-count", "1");
         assertEquals(1, live.openStreams());
       }
     }
-    await(() -> live.openStreams() == 0 && live.subscriptions() == 0);
-    await(() -> store.subscriptions() == subscriptionsBefore);
-    await(() -> store.size(ScopeKind.CLIENT) == 0 && store.size(ScopeKind.COMPOSITE) == 0); // ended after the grace
+    await().atMost(Duration.ofSeconds(20)).until(() -> live.openStreams() == 0 && live.subscriptions() == 0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> store.subscriptions() == subscriptionsBefore);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> store.size(ScopeKind.CLIENT) == 0 && store.size(ScopeKind.COMPOSITE) == 0); // ended after the grace
     assertEquals(0, live.clients());
   }
 
@@ -276,7 +278,8 @@ class LiveBrowserTest {
   }
 
   private static void awaitLive(Browser browser, String state) {
-    await(() -> state.equals(browser.script("return document.body.dataset.live")));
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> state.equals(browser.script("return document.body.dataset.live")));
   }
 
   private String start(String... args) {
@@ -304,20 +307,6 @@ class LiveBrowserTest {
   private Browser browser(Browser browser) {
     resources.add(browser);
     return browser;
-  }
-
-  private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   private static int freePort() throws IOException {
