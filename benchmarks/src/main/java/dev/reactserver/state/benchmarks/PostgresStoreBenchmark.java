@@ -3,30 +3,14 @@ package dev.reactserver.state.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.postgres.PostgresStore;
-import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateId;
+import dev.reactserver.state.runtime.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Accessors on the PostgreSQL store against pgjdbc and HikariCP running the plain statement on the same
@@ -36,12 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * pool of 17 connections (one listens), the raw client 16. The server runs as
  * deployed: {@code fsync} and {@code synchronous_commit} on, so every commit waits for the disk.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1, time = 2)
-@Measurement(iterations = 3, time = 2)
-@Fork(1)
-public class PostgresStoreBenchmark {
+public class PostgresStoreBenchmark extends StoreBenchmark<List<StateId>> {
 
   private static final String SELECT = "SELECT value FROM bench.states WHERE scope = ? AND key = ?";
   private static final String SET = "UPDATE bench.states SET value = ? WHERE scope = ? AND key = ?";
@@ -50,192 +29,59 @@ public class PostgresStoreBenchmark {
   private static final String SELECT_FOUR = "SELECT value FROM bench.states"
       + " WHERE (scope, key) IN ((?, ?), (?, ?), (?, ?), (?, ?))";
 
-  /** The server, the store (its default pool) and a raw pool of one connection per thread. */
-  @State(Scope.Benchmark)
-  public static class Server {
-    EmbeddedPostgres postgres;
-    PostgresStore store;
-    HikariDataSource raw;
-    final AtomicInteger clients = new AtomicInteger();
+  private EmbeddedPostgres postgres;
+  private PostgresStore store;
+  private HikariDataSource raw;
 
-    @Setup(Level.Trial)
-    public void start() throws IOException {
-      postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on").start();
-      String url = postgres.getJdbcUrl("postgres", "postgres");
-      store = PostgresStore.builder(url, "postgres", null).schema("bench").poolSize(17).build();
-      HikariConfig config = new HikariConfig();
-      config.setJdbcUrl(url);
-      config.setUsername("postgres");
-      config.setMaximumPoolSize(16);
-      raw = new HikariDataSource(config);
-    }
-
-    @TearDown(Level.Trial)
-    public void stop() throws IOException {
-      raw.close();
-      store.close();
-      postgres.close();
-    }
+  @Override
+  protected Store start() throws Exception {
+    postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on").start();
+    String url = postgres.getJdbcUrl("postgres", "postgres");
+    store = PostgresStore.builder(url, "postgres", null).schema("bench").poolSize(17).build();
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(16);
+    raw = new HikariDataSource(config);
+    return store;
   }
 
-  /** Each thread's own client of the component. */
-  @State(Scope.Thread)
-  public static class Client {
-    StateContext ctx;
-    BenchCart component;
-    BenchCartStates cart;
-    StateId count;
-    StateId visits;
-    List<StateId> four;
-    int next;
-
-    @Setup(Level.Trial)
-    public void bind(Server server) {
-      int n = server.clients.incrementAndGet();
-      ctx = StateContext.of(server.store).withClient("c-" + n).withUser("u-" + n).forComponent("cart#" + n);
-      component = new BenchCart();
-      cart = BenchCartStates.bind(ctx, component);
-      count = cart.countState().id();
-      visits = cart.visitsState().id();
-      four = List.of(count, cart.pointsState().id(), cart.totalState().id(), visits);
-    }
+  @Override
+  protected void stop() throws Exception {
+    raw.close();
+    store.close();
+    postgres.close();
   }
 
-  @Benchmark
-  @Threads(1)
-  public int getThroughStore(Client client) {
-    return client.cart.getCount();
+  @Override
+  protected List<StateId> keysOf(BenchCartStates cart) {
+    return List.of(cart.countState().id(), cart.pointsState().id(), cart.totalState().id(),
+        cart.visitsState().id());
   }
 
-  @Benchmark
-  @Threads(1)
-  public String getRaw(Server server, Client client) throws SQLException {
-    return select(server, client.count);
+  @Override
+  protected Object rawGet(List<StateId> keys, boolean shared) throws SQLException {
+    return select(keys.get(shared ? 3 : 0));
   }
 
-  @Benchmark
-  @Threads(1)
-  public void setThroughStore(Client client) {
-    client.cart.setCount(client.next++ & 1023);
+  @Override
+  protected Object rawSet(List<StateId> keys, boolean shared, int value) throws SQLException {
+    return set(keys.get(shared ? 3 : 0), value);
   }
 
-  @Benchmark
-  @Threads(1)
-  public int setRaw(Server server, Client client) throws SQLException {
-    return set(server, client.count, client.next++ & 1023);
+  @Override
+  protected Object rawIncrement(List<StateId> keys, boolean shared) throws SQLException {
+    return increment(keys.get(shared ? 3 : 0));
   }
 
-  @Benchmark
-  @Threads(1)
-  public int incrementThroughStore(Client client) {
-    return client.cart.incrementCount(1);
+  @Override
+  protected Object rawBind(List<StateId> keys) throws SQLException {
+    return selectFour(keys);
   }
 
-  @Benchmark
-  @Threads(1)
-  public int incrementRaw(Server server, Client client) throws SQLException {
-    return increment(server, client.count);
-  }
-
-  @Benchmark
-  @Threads(1)
-  public BenchCartStates bindThroughStore(Client client) {
-    return BenchCartStates.bind(client.ctx, client.component);
-  }
-
-  @Benchmark
-  @Threads(1)
-  public int bindRaw(Server server, Client client) throws SQLException {
-    return selectFour(server, client.four);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int getThroughStore16Threads(Client client) {
-    return getThroughStore(client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public String getRaw16Threads(Server server, Client client) throws SQLException {
-    return getRaw(server, client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public void setThroughStore16Threads(Client client) {
-    setThroughStore(client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int setRaw16Threads(Server server, Client client) throws SQLException {
-    return setRaw(server, client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int incrementThroughStore16Threads(Client client) {
-    return incrementThroughStore(client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int incrementRaw16Threads(Server server, Client client) throws SQLException {
-    return incrementRaw(server, client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public BenchCartStates bindThroughStore16Threads(Client client) {
-    return bindThroughStore(client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int bindRaw16Threads(Server server, Client client) throws SQLException {
-    return bindRaw(server, client);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public long getSharedThroughStore16Threads(Client client) {
-    return client.cart.getVisits();
-  }
-
-  @Benchmark
-  @Threads(16)
-  public String getSharedRaw16Threads(Server server, Client client) throws SQLException {
-    return select(server, client.visits);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public void setSharedThroughStore16Threads(Client client) {
-    client.cart.setVisits(client.next++ & 1023);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int setSharedRaw16Threads(Server server, Client client) throws SQLException {
-    return set(server, client.visits, client.next++ & 1023);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public long incrementSharedThroughStore16Threads(Client client) {
-    return client.cart.incrementVisits(1);
-  }
-
-  @Benchmark
-  @Threads(16)
-  public int incrementSharedRaw16Threads(Server server, Client client) throws SQLException {
-    return increment(server, client.visits);
-  }
-
-  private static String select(Server server, StateId id) throws SQLException {
-    try (Connection connection = server.raw.getConnection();
+  private String select(StateId id) throws SQLException {
+    try (Connection connection = raw.getConnection();
         PreparedStatement statement = connection.prepareStatement(SELECT)) {
       statement.setString(1, id.scope());
       statement.setString(2, id.key());
@@ -246,8 +92,8 @@ public class PostgresStoreBenchmark {
     }
   }
 
-  private static int set(Server server, StateId id, int value) throws SQLException {
-    try (Connection connection = server.raw.getConnection();
+  private int set(StateId id, int value) throws SQLException {
+    try (Connection connection = raw.getConnection();
         PreparedStatement statement = connection.prepareStatement(SET)) {
       statement.setString(1, Integer.toString(value));
       statement.setString(2, id.scope());
@@ -256,8 +102,8 @@ public class PostgresStoreBenchmark {
     }
   }
 
-  private static int increment(Server server, StateId id) throws SQLException {
-    try (Connection connection = server.raw.getConnection();
+  private int increment(StateId id) throws SQLException {
+    try (Connection connection = raw.getConnection();
         PreparedStatement statement = connection.prepareStatement(INCREMENT)) {
       statement.setString(1, id.scope());
       statement.setString(2, id.key());
@@ -265,8 +111,8 @@ public class PostgresStoreBenchmark {
     }
   }
 
-  private static int selectFour(Server server, List<StateId> ids) throws SQLException {
-    try (Connection connection = server.raw.getConnection();
+  private int selectFour(List<StateId> ids) throws SQLException {
+    try (Connection connection = raw.getConnection();
         PreparedStatement statement = connection.prepareStatement(SELECT_FOUR)) {
       int i = 1;
       for (StateId id : ids) {
