@@ -1,6 +1,7 @@
 package dev.reactserver.state.dynamodb;
 
 import dev.reactserver.state.remote.spi.ChangeMessage;
+import dev.reactserver.state.remote.spi.ReaderThread;
 import dev.reactserver.state.runtime.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +48,7 @@ final class StreamReader implements AutoCloseable {
   private final AwsRequestOverrideConfiguration timeout;
   private final Map<String, String> iterators = new LinkedHashMap<>();
   private final Set<String> finished = new HashSet<>();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final ReaderThread reader;
   private long discovered;
 
   /**
@@ -71,16 +71,15 @@ final class StreamReader implements AutoCloseable {
       close();
       throw new StoreUnavailableException("cannot read the stream " + streamArn + ": " + e.getMessage(), e);
     }
-    this.thread = new Thread(this::read, "reactserver-state-stream-" + streamArn.substring(
-        Math.max(0, streamArn.length() - 40)));
-    thread.setDaemon(true);
-    thread.start();
+    this.reader = new ReaderThread("reactserver-state-stream-" + streamArn.substring(
+        Math.max(0, streamArn.length() - 40)), this::read);
+    reader.start();
   }
 
   private void read() {
     boolean failing = false;
     boolean lost = false;
-    while (running) {
+    while (reader.running()) {
       try {
         if (lost) {
           iterators.clear();
@@ -103,7 +102,7 @@ final class StreamReader implements AutoCloseable {
           discover(false);
         }
         if (!full) {
-          pause(pollMillis); // each poll costs the server a read: at most one per interval unless behind
+          reader.pause(pollMillis); // each poll costs the server a read: at most one per interval unless behind
         }
       } catch (ExpiredIteratorException | TrimmedDataAccessException | ResourceNotFoundException e) {
         // Where this reader stood is gone: start at the end, and catch the listeners up.
@@ -112,7 +111,7 @@ final class StreamReader implements AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, "the stream " + streamArn + " lost its place", e);
         lost = true;
       } catch (RuntimeException e) {
-        if (running) {
+        if (reader.running()) {
           // One line per outage at WARNING, each failure's trace at DEBUG; the iterators stay valid
           // (15 minutes), so nothing is missed.
           if (!failing) {
@@ -122,7 +121,7 @@ final class StreamReader implements AutoCloseable {
           }
           LOG.log(System.Logger.Level.DEBUG, "reading the stream " + streamArn + " failed", e);
           failing = true;
-          pause(Math.max(pollMillis, 250));
+          reader.pause(Math.max(pollMillis, 250));
         }
       }
     }
@@ -200,25 +199,10 @@ final class StreamReader implements AutoCloseable {
     return null;
   }
 
-  private void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (reader != null) {
+      reader.stop(true);
     }
     if (ownsClient) {
       client.close();

@@ -1,6 +1,7 @@
 package dev.reactserver.state.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.reactserver.state.remote.spi.ReaderThread;
 import dev.reactserver.state.runtime.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,9 +36,8 @@ final class ChangeListener implements AutoCloseable {
   private final String loggedMessage;
   private final Consumer<String> receiver;
   private final Runnable restored;
-  private final Thread thread;
+  private final ReaderThread reader;
   private final CountDownLatch listening = new CountDownLatch(1);
-  private volatile boolean running = true;
 
   /**
    * Starts listening and returns once the first {@code LISTEN} ran, so that no change written after the
@@ -52,9 +52,8 @@ final class ChangeListener implements AutoCloseable {
     this.loggedMessage = loggedMessage;
     this.receiver = receiver;
     this.restored = restored;
-    this.thread = new Thread(this::listen, "reactserver-state-listen-" + channel);
-    thread.setDaemon(true);
-    thread.start();
+    this.reader = new ReaderThread("reactserver-state-listen-" + channel, this::listen);
+    reader.start();
     try {
       if (!listening.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         close();
@@ -71,7 +70,7 @@ final class ChangeListener implements AutoCloseable {
   private void listen() {
     boolean listenedBefore = false;
     boolean failing = false;
-    while (running) {
+    while (reader.running()) {
       Connection connection = null;
       try {
         connection = dataSource.getConnection();
@@ -88,7 +87,7 @@ final class ChangeListener implements AutoCloseable {
         listenedBefore = true;
         failing = false;
         PGConnection postgres = connection.unwrap(PGConnection.class);
-        while (running) {
+        while (reader.running()) {
           PGNotification[] notifications = postgres.getNotifications(POLL_MILLIS);
           if (notifications != null) {
             for (PGNotification notification : notifications) {
@@ -102,12 +101,12 @@ final class ChangeListener implements AutoCloseable {
         connection.close();
       } catch (SQLException | RuntimeException e) {
         discard(connection);
-        if (running) {
+        if (reader.running()) {
           // Once per outage at WARNING: listeners on this node hear nothing until it is back.
           LOG.log(failing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "listening on " + channel
               + " failed; listeners of this node hear other nodes' changes again once it is back", e);
           failing = true;
-          pause();
+          reader.pause(POLL_MILLIS);
         }
       }
     }
@@ -157,22 +156,8 @@ final class ChangeListener implements AutoCloseable {
     }
   }
 
-  private void pause() {
-    try {
-      Thread.sleep(POLL_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    reader.stop(false); // the loop sees it within one poll; an interrupt could break the connection
   }
 }
