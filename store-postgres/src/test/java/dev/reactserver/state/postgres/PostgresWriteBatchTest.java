@@ -1,6 +1,7 @@
 package dev.reactserver.state.postgres;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import dev.reactserver.state.runtime.spi.StateValues;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,7 +111,7 @@ class PostgresWriteBatchTest {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         Future<?> writeZ = pool.submit(() -> z.set(1));
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rowLockWaiters() > 0); // z's write waits for its row
         Future<?> writeX = pool.submit(() -> x.set(1));
         Future<?> writeY = pool.submit(() -> y.set(1));
         Future<?> incrementY = pool.submit(() -> StateValues.addInt(y, 1));
@@ -133,6 +135,16 @@ class PostgresWriteBatchTest {
   }
 
   /** Locks the rows of a scope in a transaction left open on {@code connection}. */
+  /** How many statements of the test database wait for a lock another transaction holds. */
+  private static int rowLockWaiters() throws SQLException {
+    try (Connection connection = TestPostgres.pool().getConnection();
+        var statement = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE NOT granted");
+        var rows = statement.executeQuery()) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
   private static void lock(Connection connection, String schema, String scope) throws SQLException {
     connection.setAutoCommit(false);
     try (var statement = connection.prepareStatement("SELECT 1 FROM " + schema + ".states WHERE scope = ? FOR UPDATE")) {
