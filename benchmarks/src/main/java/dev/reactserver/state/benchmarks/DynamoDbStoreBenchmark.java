@@ -42,6 +42,11 @@ public class DynamoDbStoreBenchmark extends StoreBenchmark<List<Map<String, Attr
   }
 
   @Override
+  protected ProcessHandle serverProcess() {
+    return dynoxide.process();
+  }
+
+  @Override
   protected void stop() throws Exception {
     raw.close();
     store.close();

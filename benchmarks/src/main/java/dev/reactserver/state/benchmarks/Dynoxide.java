@@ -45,6 +45,10 @@ final class Dynoxide implements AutoCloseable {
     throw new IllegalStateException("dynoxide did not listen on " + port);
   }
 
+  ProcessHandle process() {
+    return process.toHandle();
+  }
+
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }

@@ -68,6 +68,14 @@ public class RedisStoreBenchmark extends StoreBenchmark<RedisStoreBenchmark.Keys
     return store;
   }
 
+  /** The server's process, by the id it gives in {@code INFO server}. */
+  @Override
+  protected ProcessHandle serverProcess() {
+    long pid = raw.info("server").lines().filter(line -> line.startsWith("process_id:"))
+        .mapToLong(line -> Long.parseLong(line.substring("process_id:".length()).trim())).findFirst().orElseThrow();
+    return ProcessHandle.of(pid).orElseThrow();
+  }
+
   @Override
   protected void stop() throws Exception {
     connection.close();

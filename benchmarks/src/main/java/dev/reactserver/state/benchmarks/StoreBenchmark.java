@@ -65,6 +65,9 @@ public abstract class StoreBenchmark<K> {
   /** Starts the server and returns the store on it; the raw client too. */
   protected abstract Store start() throws Exception;
 
+  /** The server's process, whose CPU time {@link CpuPerOperation} reads. */
+  protected abstract ProcessHandle serverProcess() throws Exception;
+
   /** Closes the store and the raw client, and stops the server. */
   protected abstract void stop() throws Exception;
 
@@ -86,10 +89,12 @@ public abstract class StoreBenchmark<K> {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     store = start();
+    CpuPerOperation.watch(serverProcess());
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
+    CpuPerOperation.stopping();
     stop();
   }
 

@@ -31,7 +31,9 @@ final class BatchedWrites {
 
   /** The kinds of write {@link Sql#writeAll} runs, as it names them. */
   enum Kind {
-    SET("set"), COMPARE_AND_SET("cas"), ADD_INT("int"), ADD_LONG("long");
+    SET("set"), COMPARE_AND_SET("cas"), ADD_INT("int"), ADD_LONG("long"),
+    /** Never batched: a sum out of range fails its statement. */
+    ADD_DOUBLE("double");
 
     final String sqlName;
 
@@ -72,10 +74,13 @@ final class BatchedWrites {
     this.sql = sql;
   }
 
-  /** Runs {@code write}, together with those other threads make meanwhile, and returns what it did. */
+  /**
+   * Runs {@code write}, together with those other threads make meanwhile (but a {@code double} sum alone),
+   * and returns what it did.
+   */
   Result run(Write write) {
     HeldUpdates.refuseWrite(write.what());
-    Result result = combiner.run(write);
+    Result result = write.kind() == Kind.ADD_DOUBLE ? runAlone(write) : combiner.run(write);
     if (result.outcome() == Outcome.BUSY) {
       result = runAlone(write);
     }
@@ -91,17 +96,23 @@ final class BatchedWrites {
    * update that holds the row in that transaction.
    */
   static Result runIn(Connection connection, Sql sql, Write write) throws SQLException {
-    return writeAll(connection, sql, List.of(write), true).get(0);
+    return writeOne(connection, sql, write, true);
   }
 
   /**
    * Runs a batch in one statement, none waiting for a row ({@code BUSY} instead); if the server refuses
    * the batch (not for being unreachable), each write alone, so that one refused write fails no other.
+   * A batch of one write is its own statement, not {@link Sql#writeAll}'s.
    */
   private List<Result> runBatch(List<Write> batch) {
     try {
+      if (batch.size() == 1) {
+        Write write = batch.get(0);
+        Result result = jdbc.withPooledConnection(write.what(), connection -> writeOne(connection, sql, write, false));
+        return List.of(result);
+      }
       return jdbc.withPooledConnection("write " + batch.size() + " states",
-          connection -> writeAll(connection, sql, batch, false));
+          connection -> writeAll(connection, sql, batch));
     } catch (StateException e) {
       if (batch.size() > 1 && !(e instanceof StoreUnavailableException)) {
         return batch.stream().map(this::runAlone).toList();
@@ -113,7 +124,7 @@ final class BatchedWrites {
   /** Runs one write in a statement of its own, waiting for its row if another transaction holds it. */
   private Result runAlone(Write write) {
     try {
-      return jdbc.withPooledConnection(write.what(), connection -> runIn(connection, sql, write));
+      return jdbc.withPooledConnection(write.what(), connection -> writeOne(connection, sql, write, true));
     } catch (StateException e) {
       return failed(write, e);
     }
@@ -123,7 +134,59 @@ final class BatchedWrites {
     return new Result(null, null, e.getCause() instanceof SQLException cause ? Jdbc.failure(write.what(), cause) : e);
   }
 
-  private static List<Result> writeAll(Connection connection, Sql sql, List<Write> batch, boolean waitForFirst)
+  /**
+   * Runs one write in a statement of its own ({@link Sql#writeOne}); unless {@code waitForRow}, {@code
+   * BUSY} at once if another transaction holds the row.
+   */
+  private static Result writeOne(Connection connection, Sql sql, Write write, boolean waitForRow)
+      throws SQLException {
+    StateId id = write.id();
+    try (PreparedStatement statement = connection.prepareStatement(sql.writeOne(write.kind(), waitForRow))) {
+      int i = 1;
+      statement.setString(i++, write.argument());
+      statement.setBytes(i++, StateIds.of(id));
+      statement.setString(i++, id.scope());
+      statement.setString(i++, id.key());
+      switch (write.kind()) {
+        case SET, ADD_DOUBLE -> { }
+        case COMPARE_AND_SET -> statement.setLong(i, write.version());
+        case ADD_INT, ADD_LONG -> {
+          boolean isInt = write.kind() == Kind.ADD_INT;
+          statement.setString(i++, write.argument());
+          statement.setLong(i++, isInt ? Integer.MIN_VALUE : Long.MIN_VALUE);
+          statement.setLong(i, isInt ? Integer.MAX_VALUE : Long.MAX_VALUE);
+        }
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        if (rows.next()) {
+          return new Result(Outcome.WRITTEN, new Written(rows.getString(1), rows.getString(2), rows.getLong(3)), null);
+        }
+      }
+    } catch (SQLException e) {
+      if (!waitForRow && Sql.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+        return new Result(Outcome.BUSY, null, null);
+      }
+      throw e;
+    }
+    return new Result(notWritten(connection, sql, write), null, null);
+  }
+
+  /** Why {@code write} found no row to change: its state is missing, or the write lost. */
+  private static Outcome notWritten(Connection connection, Sql sql, Write write) throws SQLException {
+    return switch (write.kind()) {
+      case SET, ADD_DOUBLE -> Outcome.MISSING;
+      case COMPARE_AND_SET -> Outcome.LOST; // the caller tells neither apart: both are a lost update
+      case ADD_INT, ADD_LONG -> {
+        StateId id = write.id();
+        try (PreparedStatement exists = Jdbc.prepare(connection, sql.exists, StateIds.of(id), id.scope(), id.key());
+            ResultSet rows = exists.executeQuery()) {
+          yield rows.next() ? Outcome.LOST : Outcome.MISSING;
+        }
+      }
+    };
+  }
+
+  private static List<Result> writeAll(Connection connection, Sql sql, List<Write> batch)
       throws SQLException {
     int n = batch.size();
     String[] kinds = new String[n];
@@ -145,7 +208,6 @@ final class BatchedWrites {
       statement.setArray(3, connection.createArrayOf("text", keys));
       statement.setArray(4, connection.createArrayOf("text", arguments));
       statement.setArray(5, connection.createArrayOf("int8", versions));
-      statement.setBoolean(6, waitForFirst);
       List<Result> results = new ArrayList<>(Collections.nCopies(n, (Result) null));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {

@@ -182,14 +182,14 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected String value(StateId id) {
-    return jdbc.read("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, id.scope(), id.key());
+    return jdbc.read("read " + id, sql.value, rows -> rows.next() ? rows.getString(1) : null, row(id));
   }
 
   @Override
   protected StoredState state(StateId id) {
     return jdbc.read("read " + id, sql.state, rows -> rows.next()
         ? new StoredState(id, rows.getString(1), rows.getLong(2), rows.getString(3), rows.getString(4))
-        : null, id.scope(), id.key());
+        : null, row(id));
   }
 
   @Override
@@ -207,8 +207,7 @@ public final class PostgresStore extends RemoteStore {
   protected Written add(StateId id, NumberKind kind, String delta) {
     if (kind == NumberKind.DOUBLE) {
       try {
-        return jdbc.writeReturningRows("add to " + id, sql.addDouble, PostgresStore::written, id.scope(),
-            id.key(), delta);
+        return writes.run(new Write(Kind.ADD_DOUBLE, id, delta, 0, "add to " + id)).written();
       } catch (StateException e) {
         if (e.getCause() instanceof SQLException cause
             && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())
@@ -251,7 +250,7 @@ public final class PostgresStore extends RemoteStore {
   }
 
   private String valueForUpdate(Connection connection, StateId id) throws SQLException {
-    try (PreparedStatement select = Jdbc.prepare(connection, sql.valueForUpdate, id.scope(), id.key());
+    try (PreparedStatement select = Jdbc.prepare(connection, sql.valueForUpdate, row(id));
         ResultSet rows = select.executeQuery()) {
       return rows.next() ? rows.getString(1) : null;
     }
@@ -275,12 +274,12 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected boolean exists(StateId id) {
-    return jdbc.read("read " + id, sql.exists, ResultSet::next, id.scope(), id.key());
+    return jdbc.read("read " + id, sql.exists, ResultSet::next, row(id));
   }
 
   @Override
   protected boolean delete(StateId id) {
-    return deleteAndEnd("delete " + id, sql.delete, null, id.scope(), id.key()) == 1;
+    return deleteAndEnd("delete " + id, sql.delete, null, row(id)) == 1;
   }
 
   @Override
@@ -314,7 +313,8 @@ public final class PostgresStore extends RemoteStore {
 
   @Override
   protected boolean redeclare(StateId id, long version, String declaration, String type, String value) {
-    if (jdbc.writeCounting("declare " + id, sql.redeclare, id.scope(), id.key(), declaration, type, version) == 0) {
+    if (jdbc.writeCounting("declare " + id, sql.redeclare, declaration, type, StateIds.of(id), id.scope(), id.key(),
+        version) == 0) {
       return false;
     }
     return value == null || compareAndSet(id, version, value).written() != null;
@@ -373,7 +373,7 @@ public final class PostgresStore extends RemoteStore {
     }
     for (StateId id : expired) {
       try {
-        deleteAndEnd("end expired state " + id, sql.deleteExpiredState, Set.of(), id.scope(), id.key());
+        deleteAndEnd("end expired state " + id, sql.deleteExpiredState, Set.of(), row(id));
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "cannot end expired state " + StoreMessages.shortened(id)
             + " of an idle client", e);
@@ -420,8 +420,9 @@ public final class PostgresStore extends RemoteStore {
     });
   }
 
-  private static Written written(ResultSet rows) throws SQLException {
-    return rows.next() ? new Written(rows.getString(1), rows.getString(2), rows.getLong(3)) : null;
+  /** The parameters that find the row of {@code id}: its id, scope and key. */
+  private static Object[] row(StateId id) {
+    return new Object[] {StateIds.of(id), id.scope(), id.key()};
   }
 
   /** {@code texts} as a JSON array of strings, the form the load statement reads owner scopes in. */

@@ -53,6 +53,12 @@ final class SchemaSetup {
           + " PostgresStore.schemaSql(\"" + sql.schema + "\"), or build the store with createSchema(true)");
     }
     requireLayout(columns);
+    List<String> lacking = Sql.ADDED_COLUMNS.stream().filter(column -> !columns.contains(column)).toList();
+    if (!lacking.isEmpty()) {
+      throw new StateException("the table " + sql.schema + ".states lacks the columns " + lacking + " of this"
+          + " version: run the SQL of PostgresStore.schemaSql(\"" + sql.schema + "\") of this version (it adds"
+          + " them and keeps the data), or build the store with createSchema(true)");
+    }
     if (!jdbc.withWriteConnection("check the functions of " + sql.schema, this::functionsExist)) {
       throw new StateException("the functions " + sql.schema + ".write_all and " + sql.schema + ".load_states"
           + " are not both there: run the SQL of"

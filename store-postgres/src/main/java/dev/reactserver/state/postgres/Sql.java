@@ -1,24 +1,30 @@
 package dev.reactserver.state.postgres;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every statement of the PostgreSQL store, for one schema.
  *
  * <p>Ids may be far longer than an index entry (about 2.7 kB), so rows are found by a SHA-256 digest of
  * scope and key (the primary key, with the full text stored and compared), scopes by a hash index, and
- * owner scopes by their digests. A statement about one state takes its scope and key as its first two
- * parameters ({@code target}).
+ * owner scopes by their digests. A statement about one state finds it by id ({@link StateIds}, computed by
+ * the store as the generated column is), scope and key, in that order.
  */
 final class Sql {
 
+  /** The SQL state of a statement that could not have a lock at once. */
+  static final String LOCK_NOT_AVAILABLE = "55P03";
   /** NOTIFY takes 8000 bytes; a longer change message goes to the change log and is named by its number. */
   static final int MAX_NOTIFY_BYTES = 7_900;
   /** How many expired states one sweeping statement deletes at most. */
   static final int SWEEP_BATCH = 1_000;
-  /** The columns of the states table. */
+  /** The columns of the states table that a table of any version of the store has. */
   static final List<String> COLUMNS =
       List.of("id", "scope", "key", "value", "version", "declaration", "type", "owners", "expires_at");
+  /** The columns this version adds to a table an earlier version created ({@link #createSchema} adds them). */
+  static final List<String> ADDED_COLUMNS = List.of("previous");
 
   final String schema;
   final String channel;
@@ -28,7 +34,9 @@ final class Sql {
   final String state;
   final String valueForUpdate;
   final String writeAll;
-  final String addDouble;
+  /** {@link #writeOne}'s statements, by kind: skipping a row another transaction holds, and waiting for it. */
+  private final Map<BatchedWrites.Kind, String> writeOneSkipping = new EnumMap<>(BatchedWrites.Kind.class);
+  private final Map<BatchedWrites.Kind, String> writeOneWaiting = new EnumMap<>(BatchedWrites.Kind.class);
   final String insert;
   final String exists;
   final String delete;
@@ -67,7 +75,9 @@ final class Sql {
           declaration text NOT NULL,
           type text NOT NULL,
           owners bytea[] NOT NULL,
-          expires_at timestamptz);
+          expires_at timestamptz,
+          previous text);
+        ALTER TABLE %2$s ADD COLUMN IF NOT EXISTS previous text;
         CREATE INDEX IF NOT EXISTS states_scope ON %2$s USING hash (scope);
         CREATE INDEX IF NOT EXISTS states_owners ON %2$s USING gin (owners);
         CREATE INDEX IF NOT EXISTS states_expires_at ON %2$s (expires_at) WHERE expires_at IS NOT NULL;
@@ -95,31 +105,31 @@ final class Sql {
             stateIdOf("s", "k"))
         + writeAll(table, tell, "\"" + schema + "\".write_all", channel)
         + loadStates(table, "\"" + schema + "\".load_states");
-    String target = "WITH target AS (SELECT ?::text AS scope, ?::text AS key)";
-    String matches = matches("s");
+    String row = "s.id = ? AND s.scope = ? AND s.key = ?";
     this.load = "SELECT * FROM \"" + schema + "\".load_states(?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
         + " ?::text[], ?::bigint[], ?::bigint, ?::text[])";
-    this.value = target + " SELECT s.value FROM target JOIN " + table + " s ON " + matches;
-    this.valueForUpdate = value + " FOR UPDATE OF s";
-    this.state = target + " SELECT s.value, s.version, s.declaration, s.type FROM target JOIN " + table + " s ON "
-        + matches;
-    this.exists = target + " SELECT 1 FROM target JOIN " + table + " s ON " + matches;
+    this.value = "SELECT s.value FROM " + table + " s WHERE " + row;
+    this.valueForUpdate = value + " FOR UPDATE";
+    this.state = "SELECT s.value, s.version, s.declaration, s.type FROM " + table + " s WHERE " + row;
+    this.exists = "SELECT 1 FROM " + table + " s WHERE " + row;
     this.writeAll = "SELECT ord, outcome, old_value, new_value, new_version FROM \"" + schema
-        + "\".write_all(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?)";
-    this.addDouble = addDouble(table, publish);
+        + "\".write_all(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
+    for (BatchedWrites.Kind kind : BatchedWrites.Kind.values()) {
+      writeOneSkipping.put(kind, writeOne(table, tell, channel, kind, false));
+      writeOneWaiting.put(kind, writeOne(table, tell, channel, kind, true));
+    }
     this.insert = """
         INSERT INTO %1$s (scope, key, value, version, declaration, type, owners, expires_at)
         VALUES (?, ?, ?, 1, ?, ?, ARRAY(SELECT %2$s FROM unnest(?::text[]) AS o),
                 CASE WHEN ? > 0 THEN now() + ? * interval '1 millisecond' END)
         ON CONFLICT (id) DO NOTHING""".formatted(table, digestOf("o"));
-    this.delete = deleteWhere(table, publish, target + ",", "USING target WHERE " + matches);
-    this.deleteScope = deleteWhere(table, publish, "WITH", "WHERE s.scope = ?");
-    this.deleteOwner = deleteWhere(table, publish, "WITH", "WHERE s.owners @> ARRAY[" + digestOf("?") + "]");
+    this.delete = deleteWhere(table, publish, "WHERE " + row);
+    this.deleteScope = deleteWhere(table, publish, "WHERE s.scope = ?");
+    this.deleteOwner = deleteWhere(table, publish, "WHERE s.owners @> ARRAY[" + digestOf("?") + "]");
     String expiredRows = "SELECT id FROM " + table + " WHERE expires_at < now() LIMIT " + SWEEP_BATCH;
-    this.deleteExpired = deleteWhere(table, publish, "WITH", "WHERE s.id IN (" + expiredRows + ")");
+    this.deleteExpired = deleteWhere(table, publish, "WHERE s.id IN (" + expiredRows + ")");
     this.expired = "SELECT scope, key FROM " + table + " WHERE expires_at < now() LIMIT " + SWEEP_BATCH;
-    this.deleteExpiredState =
-        deleteWhere(table, publish, target + ",", "USING target WHERE " + matches + " AND s.expires_at < now()");
+    this.deleteExpiredState = deleteWhere(table, publish, "WHERE " + row + " AND s.expires_at < now()");
     // A scope ends once it holds no state: expiry may remove some states of a scope before others.
     this.endScopes = "SELECT " + tell + "(json_build_object('s', e, 'e', true)::text) FROM unnest(?::text[]) AS e"
         + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " WHERE scope = e)";
@@ -127,10 +137,9 @@ final class Sql {
     this.listScope = list + " WHERE scope = ?";
     this.touch = "UPDATE " + table + " SET expires_at = now() + ? * interval '1 millisecond'"
         + " WHERE owners @> ARRAY[" + digestOf("?") + "] AND expires_at IS NOT NULL";
-    this.redeclare = target + " UPDATE " + table + " s SET declaration = ?, type = ? FROM target WHERE " + matches
-        + " AND s.version = ?";
+    this.redeclare = "UPDATE " + table + " s SET declaration = ?, type = ? WHERE " + row + " AND s.version = ?";
     this.logged = "SELECT message FROM " + log + " WHERE seq = ?";
-    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[], boolean)')"
+    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[])')"
         + " IS NOT NULL AND to_regprocedure('\"" + schema + "\".load_states(text[], text[], text[], text[], text[],"
         + " text[], bigint[], bigint, text[])') IS NOT NULL";
     this.columns = "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'states'"
@@ -145,15 +154,15 @@ final class Sql {
    *
    * <p>A write whose row another transaction holds is left out ({@code busy}): a batch never waits for a
    * row, so it cannot deadlock, and a row held for long (an exclusive update, another node's commit)
-   * delays only its own writes, which then run alone ({@code wait_for_first}: the first write waits).
+   * delays only its own writes, which then run alone ({@link #writeOne}, waiting for the row).
    * Each write is a row {@code (ord, outcome, old_value, new_value, new_version)}, outcome one of
    * {@code written}, {@code missing} (no such state), {@code lost} (another version, or a sum the kind
    * cannot hold, or a value that is no integer) and {@code busy}.
    */
   private static String writeAll(String table, String tell, String name, String channel) {
     return """
-        CREATE OR REPLACE FUNCTION %3$s(kinds text[], scopes text[], keys text[], args text[], versions bigint[],
-            wait_for_first boolean)
+        DROP FUNCTION IF EXISTS %3$s(text[], text[], text[], text[], bigint[], boolean);
+        CREATE OR REPLACE FUNCTION %3$s(kinds text[], scopes text[], keys text[], args text[], versions bigint[])
         RETURNS TABLE (ord int, outcome text, old_value text, new_value text, new_version bigint)
         LANGUAGE plpgsql AS $$
         DECLARE
@@ -169,14 +178,9 @@ final class Sql {
             new_value := null;
             new_version := null;
             row_id := %2$s;
-            IF i = 1 AND wait_for_first THEN
-              SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
-              WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i] FOR UPDATE;
-            ELSE
-              SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
-              WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i]
-              FOR UPDATE SKIP LOCKED;
-            END IF;
+            SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
+            WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i]
+            FOR UPDATE SKIP LOCKED;
             IF NOT FOUND THEN
               PERFORM 1 FROM %1$s s
               WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i];
@@ -198,7 +202,7 @@ final class Sql {
               RETURN NEXT;
               CONTINUE;
             END IF;
-            UPDATE %1$s s SET value = new_value, version = found_row.version + 1
+            UPDATE %1$s s SET previous = s.value, value = new_value, version = found_row.version + 1
             WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i];
             outcome := 'written';
             old_value := found_row.value;
@@ -223,6 +227,57 @@ final class Sql {
           END IF;
         END $$;
         """.formatted(table, stateIdOf("scopes[i]", "keys[i]"), name, tell, MAX_NOTIFY_BYTES, channel);
+  }
+
+  /**
+   * The statement of one write of {@code kind}, which {@link #writeAll} runs for many: a write that finds
+   * no other in flight costs about what its own {@code UPDATE} costs: one index lookup of the row by the
+   * id the store computes ({@link StateIds}), no function call, array, loop or row lock before the update,
+   * and one {@code pg_notify}. The old value comes back through the column {@code previous}, set from the
+   * row the update changes (a concurrent write cannot come between). One row {@code (old_value, new_value, new_version)}
+   * if written, told in the same transaction; no row if not (no such state, another version, a sum out
+   * of range, a value that is no integer).
+   *
+   * <p>Parameters, in the order they appear: the value ({@code set}, {@code cas}) or the delta; id, scope
+   * and key; for {@code cas} the expected version, for {@code int} and {@code long} the delta again and the
+   * least and greatest sum the kind holds.
+   *
+   * <p>Unless {@code waitForRow}, a row another transaction holds fails the statement at once (SQL state
+   * {@value #LOCK_NOT_AVAILABLE}): the statement sets {@code lock_timeout} for its own transaction before
+   * it reaches the row, as {@code SKIP LOCKED} would, which only a {@code SELECT} takes.
+   */
+  String writeOne(BatchedWrites.Kind kind, boolean waitForRow) {
+    return (waitForRow ? writeOneWaiting : writeOneSkipping).get(kind);
+  }
+
+  private static String writeOne(String table, String tell, String channel, BatchedWrites.Kind kind,
+      boolean waitForRow) {
+    String value = switch (kind) {
+      case SET, COMPARE_AND_SET -> "?";
+      case ADD_INT, ADD_LONG -> "(s.value::numeric + ?::numeric)::text";
+      // a sum out of range or a value that is no number fails the statement
+      case ADD_DOUBLE -> "(s.value::float8 + ?::float8)::text";
+    };
+    String condition = switch (kind) {
+      case SET, ADD_DOUBLE -> "";
+      case COMPARE_AND_SET -> " AND s.version = ?";
+      // CASE: the value is read as a number only once it is known to be an integer
+      case ADD_INT, ADD_LONG ->
+          " AND CASE WHEN s.value ~ '^-?[0-9]{1,19}$' THEN (s.value::numeric + ?::numeric) BETWEEN ? AND ? END";
+    };
+    String message = "json_build_object('s', s.scope, 'k', s.key, 'o', s.previous, 'n', s.value, 'd', false,"
+        + " 'c', s.declaration, 't', s.type)::text";
+    // A message surely short enough (JSON escapes a byte into at most 6) is notified; another is told by
+    // the function that measures it and takes the change log if it must.
+    String bytes = "octet_length(s.scope) + octet_length(s.key) + octet_length(s.previous) + octet_length(s.value)"
+        + " + octet_length(s.declaration) + octet_length(s.type)";
+    return """
+        UPDATE %1$s s SET previous = s.value, value = %2$s, version = s.version + 1
+        WHERE s.id = ?%3$s AND s.scope = ? AND s.key = ?%4$s
+        RETURNING s.previous, s.value, s.version,
+          CASE WHEN 6 * (%5$s) < %6$d THEN pg_notify('%7$s', %8$s) ELSE %9$s(%8$s) END""".formatted(table, value,
+        waitForRow ? "" : " AND (SELECT set_config('lock_timeout', '1', true)) IS NOT NULL", condition, bytes,
+        MAX_NOTIFY_BYTES - 100, channel, message, tell);
   }
 
   /**
@@ -289,37 +344,11 @@ final class Sql {
     return "sha256(convert_to(" + text + ", 'UTF8'))";
   }
 
-  /** The condition that row {@code alias} is the state of {@code target}. */
-  private static String matches(String alias) {
-    return "%1$s.id = %2$s AND %1$s.scope = target.scope AND %1$s.key = target.key"
-        .formatted(alias, stateIdOf("target.scope", "target.key"));
-  }
-
-  /**
-   * Adds to a {@code double} state and publishes the change, in one statement (a sum out of range fails
-   * it, so it is not one of {@link #writeAll}'s); parameters: scope, key, delta. Returns the old and new
-   * value and the version, or no row if the state does not exist.
-   */
-  private static String addDouble(String table, String publish) {
+  /** Deletes the rows {@code s} that {@code condition} names and publishes each deletion; returns the scope of each. */
+  private static String deleteWhere(String table, String publish, String condition) {
     return """
-        WITH target AS (SELECT ?::text AS scope, ?::text AS key),
-        old AS (SELECT s.value FROM target JOIN %1$s s ON %3$s FOR UPDATE OF s),
-        written AS (
-          UPDATE %1$s s SET value = (s.value::float8 + ?::float8)::text, version = s.version + 1 FROM old, target
-          WHERE %3$s
-          RETURNING s.scope, s.key, old.value AS old_value, s.value, s.version, s.declaration, s.type)
-        SELECT old_value, value, version, %2$s(scope, key, old_value, value, false, declaration, type)
-        FROM written""".formatted(table, publish, matches("s"));
-  }
-
-  /**
-   * Deletes the rows {@code s} that {@code condition} names (after the common table expressions that
-   * {@code with} opens) and publishes each deletion; returns the scope of each.
-   */
-  private static String deleteWhere(String table, String publish, String with, String condition) {
-    return """
-        %3$s deleted AS (DELETE FROM %1$s s %4$s RETURNING s.scope, s.key, s.value, s.declaration, s.type)
+        WITH deleted AS (DELETE FROM %1$s s %3$s RETURNING s.scope, s.key, s.value, s.declaration, s.type)
         SELECT scope, %2$s(scope, key, value, null, true, declaration, type) FROM deleted"""
-        .formatted(table, publish, with, condition);
+        .formatted(table, publish, condition);
   }
 }

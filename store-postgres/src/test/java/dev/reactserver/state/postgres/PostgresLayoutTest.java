@@ -8,11 +8,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.reactserver.state.runtime.StateChange;
 import dev.reactserver.state.runtime.StateContext;
 import dev.reactserver.state.runtime.StateException;
+import dev.reactserver.state.runtime.StateId;
 import dev.reactserver.state.runtime.StateRef;
 import dev.reactserver.state.runtime.spi.StateDeclaration;
 import dev.reactserver.state.runtime.spi.StateType;
 import dev.reactserver.state.runtime.spi.StateValues;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -122,6 +124,50 @@ class PostgresLayoutTest {
       statement.execute(PostgresStore.schemaSql(schema));
       try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).createSchema(false).build()) {
         assertThat(StateContext.of(store).withClient("c1").bind(ITEMS, 3).get()).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
+  void aTableOfTheEarlierLayoutIsNamedAndItsSqlAddsTheColumnKeepingTheStates() throws SQLException {
+    String schema = TestPostgres.freshSchema();
+    try (Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
+      try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).build()) {
+        StateContext.of(store).withClient("c1").bind(ITEMS, 3);
+      }
+      statement.execute("ALTER TABLE " + schema + ".states DROP COLUMN previous");
+
+      StateException e = assertThrows(StateException.class,
+          () -> PostgresStore.builder(TestPostgres.pool()).schema(schema).createSchema(false).build());
+
+      assertThat(e).hasMessageThat().contains("lacks the columns [previous]");
+      assertThat(e).hasMessageThat().contains("PostgresStore.schemaSql(\"" + schema + "\")");
+      try (PostgresStore store = PostgresStore.builder(TestPostgres.pool()).schema(schema).build()) {
+        StateRef<Integer> items = StateContext.of(store).withClient("c1").bind(ITEMS, 0);
+        assertThat(items.get()).isEqualTo(3);
+        assertThat(StateValues.addInt(items, 2)).isEqualTo(5);
+      }
+    }
+  }
+
+  @Test
+  void theStoreFindsARowByTheIdTheTableComputes() throws SQLException {
+    String schema = TestPostgres.freshSchema();
+    try (Connection connection = TestPostgres.pool().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(PostgresStore.schemaSql(schema));
+      List<StateId> ids = List.of(StateId.of("cart.$client(c1)", "items"), StateId.of("", ""),
+          StateId.of("é😀", "$client(x)"), StateId.of("a:", "b"), StateId.of("a", ":b"), StateId.of("ß".repeat(900), "ü"));
+      for (StateId id : ids) {
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + schema + ".state_id(?, ?)")) {
+          select.setString(1, id.scope());
+          select.setString(2, id.key());
+          try (ResultSet row = select.executeQuery()) {
+            assertThat(row.next()).isTrue();
+            assertThat(StateIds.of(id)).isEqualTo(row.getBytes(1));
+          }
+        }
       }
     }
   }

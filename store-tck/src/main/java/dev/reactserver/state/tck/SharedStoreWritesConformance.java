@@ -50,6 +50,17 @@ public abstract class SharedStoreWritesConformance extends SharedStoreFixture {
   }
 
   @Test
+  void doublesAddOnTheServerAndEveryNodeReadsTheSum() {
+    String namespace = freshNamespace();
+    StateRef<Double> total = StateContext.of(node(namespace)).forComponent("cart#1").bind(TOTAL, 0.1);
+
+    assertThat(StateValues.addDouble(total, 0.2)).isEqualTo(0.1 + 0.2);
+    assertThat(StateValues.addDouble(total, -1.5)).isEqualTo(0.1 + 0.2 - 1.5);
+    assertThat(StateContext.of(node(namespace)).forComponent("cart#1").bind(TOTAL, 0.0).get())
+        .isEqualTo(0.1 + 0.2 - 1.5);
+  }
+
+  @Test
   void longsAddExactlyAcrossTheirWholeRange() {
     Store store = node(freshNamespace());
     long exactDoubles = 1L << 53; // where a double (a Lua number, a JSON number in many parsers) stops being exact
