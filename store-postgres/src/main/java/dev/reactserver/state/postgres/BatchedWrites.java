@@ -31,14 +31,17 @@ final class BatchedWrites {
 
   /** The kinds of write {@link Sql#writeAll} runs, as it names them. */
   enum Kind {
-    SET("set"), COMPARE_AND_SET("cas"), ADD_INT("int"), ADD_LONG("long"),
+    SET("set", false), COMPARE_AND_SET("cas", false), ADD_INT("int", true), ADD_LONG("long", true),
     /** Never batched: a sum out of range fails its statement. */
-    ADD_DOUBLE("double");
+    ADD_DOUBLE("double", false);
 
     final String sqlName;
+    /** Whether the write adds an integer (a delta that is an {@code int8} parameter). */
+    final boolean integerSum;
 
-    Kind(String sqlName) {
+    Kind(String sqlName, boolean integerSum) {
       this.sqlName = sqlName;
+      this.integerSum = integerSum;
     }
   }
 
@@ -142,20 +145,18 @@ final class BatchedWrites {
       throws SQLException {
     StateId id = write.id();
     try (PreparedStatement statement = connection.prepareStatement(sql.writeOne(write.kind(), waitForRow))) {
-      int i = 1;
-      statement.setString(i++, write.argument());
-      statement.setBytes(i++, StateIds.of(id));
-      statement.setString(i++, id.scope());
-      statement.setString(i++, id.key());
-      switch (write.kind()) {
-        case SET, ADD_DOUBLE -> { }
-        case COMPARE_AND_SET -> statement.setLong(i, write.version());
-        case ADD_INT, ADD_LONG -> {
-          boolean isInt = write.kind() == Kind.ADD_INT;
-          statement.setString(i++, write.argument());
-          statement.setLong(i++, isInt ? Integer.MIN_VALUE : Long.MIN_VALUE);
-          statement.setLong(i, isInt ? Integer.MAX_VALUE : Long.MAX_VALUE);
-        }
+      if (write.kind().integerSum) {
+        statement.setLong(1, Long.parseLong(write.argument()));
+      } else {
+        statement.setString(1, write.argument());
+      }
+      statement.setBytes(2, StateIds.of(id));
+      statement.setString(3, id.scope());
+      statement.setString(4, id.key());
+      if (write.kind() == Kind.COMPARE_AND_SET) {
+        statement.setLong(5, write.version());
+      } else if (write.kind() == Kind.ADD_INT) {
+        statement.setLong(5, Long.parseLong(write.argument()));
       }
       try (ResultSet rows = statement.executeQuery()) {
         if (rows.next()) {
@@ -166,9 +167,18 @@ final class BatchedWrites {
       if (!waitForRow && Sql.LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
         return new Result(Outcome.BUSY, null, null);
       }
+      if (write.kind().integerSum && sumFailed(e)) {
+        return new Result(Outcome.LOST, null, null);
+      }
       throw e;
     }
     return new Result(notWritten(connection, sql, write), null, null);
+  }
+
+  /** Whether {@code e} says that a sum cannot be taken: the value is no integer, or the sum leaves the range. */
+  static boolean sumFailed(SQLException e) {
+    return Sql.NUMERIC_VALUE_OUT_OF_RANGE.equals(e.getSQLState())
+        || Sql.INVALID_TEXT_REPRESENTATION.equals(e.getSQLState());
   }
 
   /** Why {@code write} found no row to change: its state is missing, or the write lost. */

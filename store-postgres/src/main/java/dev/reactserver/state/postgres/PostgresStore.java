@@ -61,8 +61,6 @@ public final class PostgresStore extends RemoteStore {
   private static final System.Logger LOG = System.getLogger("dev.reactserver.state");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
-  private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
-  private static final String INVALID_TEXT_REPRESENTATION = "22P02";
   private final HikariDataSource ownedPool;
   private final Jdbc jdbc;
   private final Sql sql;
@@ -209,9 +207,7 @@ public final class PostgresStore extends RemoteStore {
       try {
         return writes.run(new Write(Kind.ADD_DOUBLE, id, delta, 0, "add to " + id)).written();
       } catch (StateException e) {
-        if (e.getCause() instanceof SQLException cause
-            && (NUMERIC_VALUE_OUT_OF_RANGE.equals(cause.getSQLState())
-                || INVALID_TEXT_REPRESENTATION.equals(cause.getSQLState()))) {
+        if (e.getCause() instanceof SQLException cause && BatchedWrites.sumFailed(cause)) {
           return Written.NOT_ADDED;
         }
         throw e;

@@ -14,6 +14,10 @@ import java.util.Map;
  */
 final class Sql {
 
+  /** The SQL state of a number out of its type's range. */
+  static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+  /** The SQL state of a text that is no number of the type it is read as. */
+  static final String INVALID_TEXT_REPRESENTATION = "22P02";
   /** The SQL state of a statement that could not have a lock at once. */
   static final String LOCK_NOT_AVAILABLE = "55P03";
   /** NOTIFY takes 8000 bytes; a longer change message goes to the change log and is named by its number. */
@@ -236,11 +240,13 @@ final class Sql {
    * and one {@code pg_notify}. The old value comes back through the column {@code previous}, set from the
    * row the update changes (a concurrent write cannot come between). One row {@code (old_value, new_value, new_version)}
    * if written, told in the same transaction; no row if not (no such state, another version, a sum out
-   * of range, a value that is no integer).
+   * of range).
    *
    * <p>Parameters, in the order they appear: the value ({@code set}, {@code cas}) or the delta; id, scope
-   * and key; for {@code cas} the expected version, for {@code int} and {@code long} the delta again and the
-   * least and greatest sum the kind holds.
+   * and key; for {@code cas} the expected version, for {@code int} the delta again. Sums are {@code int8}
+   * arithmetic: a value that is no integer or a {@code long} sum out of range fails the statement with
+   * SQL state {@value #INVALID_TEXT_REPRESENTATION} or {@value #NUMERIC_VALUE_OUT_OF_RANGE}, which is a
+   * lost write too.
    *
    * <p>Unless {@code waitForRow}, a row another transaction holds fails the statement at once (SQL state
    * {@value #LOCK_NOT_AVAILABLE}): the statement sets {@code lock_timeout} for its own transaction before
@@ -254,16 +260,15 @@ final class Sql {
       boolean waitForRow) {
     String value = switch (kind) {
       case SET, COMPARE_AND_SET -> "?";
-      case ADD_INT, ADD_LONG -> "(s.value::numeric + ?::numeric)::text";
+      // a value that is no integer, or a long sum out of range, fails the statement (see writeOne)
+      case ADD_INT, ADD_LONG -> "(s.value::int8 + ?)::text";
       // a sum out of range or a value that is no number fails the statement
       case ADD_DOUBLE -> "(s.value::float8 + ?::float8)::text";
     };
     String condition = switch (kind) {
-      case SET, ADD_DOUBLE -> "";
+      case SET, ADD_DOUBLE, ADD_LONG -> "";
       case COMPARE_AND_SET -> " AND s.version = ?";
-      // CASE: the value is read as a number only once it is known to be an integer
-      case ADD_INT, ADD_LONG ->
-          " AND CASE WHEN s.value ~ '^-?[0-9]{1,19}$' THEN (s.value::numeric + ?::numeric) BETWEEN ? AND ? END";
+      case ADD_INT -> " AND s.value::int8 + ? BETWEEN -2147483648 AND 2147483647";
     };
     String message = "json_build_object('s', s.scope, 'k', s.key, 'o', s.previous, 'n', s.value, 'd', false,"
         + " 'c', s.declaration, 't', s.type)::text";
