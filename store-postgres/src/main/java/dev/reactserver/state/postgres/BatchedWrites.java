@@ -200,6 +200,7 @@ final class BatchedWrites {
       throws SQLException {
     int n = batch.size();
     String[] kinds = new String[n];
+    byte[][] ids = new byte[n][];
     String[] scopes = new String[n];
     String[] keys = new String[n];
     String[] arguments = new String[n];
@@ -207,6 +208,7 @@ final class BatchedWrites {
     for (int i = 0; i < n; i++) {
       Write write = batch.get(i);
       kinds[i] = write.kind().sqlName;
+      ids[i] = StateIds.of(write.id());
       scopes[i] = write.id().scope();
       keys[i] = write.id().key();
       arguments[i] = write.argument();
@@ -214,10 +216,11 @@ final class BatchedWrites {
     }
     try (PreparedStatement statement = connection.prepareStatement(sql.writeAll)) {
       statement.setArray(1, connection.createArrayOf("text", kinds));
-      statement.setArray(2, connection.createArrayOf("text", scopes));
-      statement.setArray(3, connection.createArrayOf("text", keys));
-      statement.setArray(4, connection.createArrayOf("text", arguments));
-      statement.setArray(5, connection.createArrayOf("int8", versions));
+      statement.setArray(2, connection.createArrayOf("bytea", ids));
+      statement.setArray(3, connection.createArrayOf("text", scopes));
+      statement.setArray(4, connection.createArrayOf("text", keys));
+      statement.setArray(5, connection.createArrayOf("text", arguments));
+      statement.setArray(6, connection.createArrayOf("int8", versions));
       List<Result> results = new ArrayList<>(Collections.nCopies(n, (Result) null));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {

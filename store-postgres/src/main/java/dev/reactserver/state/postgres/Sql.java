@@ -117,7 +117,7 @@ final class Sql {
     this.state = "SELECT s.value, s.version, s.declaration, s.type FROM " + table + " s WHERE " + row;
     this.exists = "SELECT 1 FROM " + table + " s WHERE " + row;
     this.writeAll = "SELECT ord, outcome, old_value, new_value, new_version FROM \"" + schema
-        + "\".write_all(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
+        + "\".write_all(?::text[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::bigint[])";
     for (BatchedWrites.Kind kind : BatchedWrites.Kind.values()) {
       writeOneSkipping.put(kind, writeOne(table, tell, channel, kind, false));
       writeOneWaiting.put(kind, writeOne(table, tell, channel, kind, true));
@@ -143,7 +143,7 @@ final class Sql {
         + " WHERE owners @> ARRAY[" + digestOf("?") + "] AND expires_at IS NOT NULL";
     this.redeclare = "UPDATE " + table + " s SET declaration = ?, type = ? WHERE " + row + " AND s.version = ?";
     this.logged = "SELECT message FROM " + log + " WHERE seq = ?";
-    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], text[], text[], text[], bigint[])')"
+    this.functions = "SELECT to_regprocedure('\"" + schema + "\".write_all(text[], bytea[], text[], text[], text[], bigint[])')"
         + " IS NOT NULL AND to_regprocedure('\"" + schema + "\".load_states(text[], text[], text[], text[], text[],"
         + " text[], bigint[], bigint, text[])') IS NOT NULL";
     this.columns = "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = 'states'"
@@ -165,8 +165,10 @@ final class Sql {
    */
   private static String writeAll(String table, String tell, String name, String channel) {
     return """
-        DROP FUNCTION IF EXISTS %3$s(text[], text[], text[], text[], bigint[], boolean);
-        CREATE OR REPLACE FUNCTION %3$s(kinds text[], scopes text[], keys text[], args text[], versions bigint[])
+        DROP FUNCTION IF EXISTS %2$s(text[], text[], text[], text[], bigint[], boolean);
+        DROP FUNCTION IF EXISTS %2$s(text[], text[], text[], text[], bigint[]);
+        CREATE OR REPLACE FUNCTION %2$s(kinds text[], ids bytea[], scopes text[], keys text[], args text[],
+            versions bigint[])
         RETURNS TABLE (ord int, outcome text, old_value text, new_value text, new_version bigint)
         LANGUAGE plpgsql AS $$
         DECLARE
@@ -174,20 +176,18 @@ final class Sql {
           sum numeric;
           message text;
           pending text := '';
-          row_id bytea;
         BEGIN
           FOR i IN 1 .. coalesce(array_length(kinds, 1), 0) LOOP
             ord := i;
             old_value := null;
             new_value := null;
             new_version := null;
-            row_id := %2$s;
-            SELECT s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
-            WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i]
+            SELECT s.ctid, s.value, s.version, s.declaration, s.type INTO found_row FROM %1$s s
+            WHERE s.id = ids[i] AND s.scope = scopes[i] AND s.key = keys[i]
             FOR UPDATE SKIP LOCKED;
             IF NOT FOUND THEN
               PERFORM 1 FROM %1$s s
-              WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i];
+              WHERE s.id = ids[i] AND s.scope = scopes[i] AND s.key = keys[i];
               outcome := CASE WHEN FOUND THEN 'busy' ELSE 'missing' END;
               RETURN NEXT;
               CONTINUE;
@@ -206,19 +206,20 @@ final class Sql {
               RETURN NEXT;
               CONTINUE;
             END IF;
+            -- the locked row's latest version, found again by its place (no second index lookup)
             UPDATE %1$s s SET previous = s.value, value = new_value, version = found_row.version + 1
-            WHERE s.id = row_id AND s.scope = scopes[i] AND s.key = keys[i];
+            WHERE s.ctid = found_row.ctid;
             outcome := 'written';
             old_value := found_row.value;
             new_version := found_row.version + 1;
             message := json_build_object('s', scopes[i], 'k', keys[i], 'o', old_value, 'n', new_value, 'd', false,
                 'c', found_row.declaration, 't', found_row.type)::text;
-            IF pending <> '' AND octet_length(pending) + octet_length(message) + 2 > %5$d THEN
-              PERFORM pg_notify('%6$s', '[' || pending || ']');
+            IF pending <> '' AND octet_length(pending) + octet_length(message) + 2 > %4$d THEN
+              PERFORM pg_notify('%5$s', '[' || pending || ']');
               pending := '';
             END IF;
-            IF octet_length(message) + 2 > %5$d THEN
-              PERFORM %4$s(message); -- alone, through the change log
+            IF octet_length(message) + 2 > %4$d THEN
+              PERFORM %3$s(message); -- alone, through the change log
             ELSIF pending = '' THEN
               pending := message;
             ELSE
@@ -227,10 +228,10 @@ final class Sql {
             RETURN NEXT;
           END LOOP;
           IF pending <> '' THEN
-            PERFORM pg_notify('%6$s', '[' || pending || ']');
+            PERFORM pg_notify('%5$s', '[' || pending || ']');
           END IF;
         END $$;
-        """.formatted(table, stateIdOf("scopes[i]", "keys[i]"), name, tell, MAX_NOTIFY_BYTES, channel);
+        """.formatted(table, name, tell, MAX_NOTIFY_BYTES, channel);
   }
 
   /**
