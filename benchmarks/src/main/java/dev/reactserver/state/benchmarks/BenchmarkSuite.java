@@ -3,8 +3,10 @@ package dev.reactserver.state.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.Result;
@@ -31,16 +33,29 @@ public final class BenchmarkSuite {
     if (command.getIncludes().isEmpty()) {
       options.include(BenchmarkSuite.class.getPackageName() + ".*Benchmark");
     }
+    if (command.getProfilers().stream().noneMatch(profiler -> profiler.getKlass().equals(CpuPerOperation.class.getName()))) {
+      options.addProfiler(CpuPerOperation.class); // the server stores' rows report CPU per operation
+    }
     Collection<RunResult> results = new Runner(options.build()).run();
     Map<String, Result<?>> scores = new LinkedHashMap<>();
+    Map<String, double[]> cpu = new LinkedHashMap<>();
     for (RunResult result : results) {
       String name = result.getParams().getBenchmark();
       String method = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-      String states = result.getParams().getParam("states");
-      scores.put(states == null ? method : method + "@" + states, result.getPrimaryResult());
+      String param = result.getParams().getParam("states");
+      if (param == null) {
+        param = result.getParams().getParam("settings");
+      }
+      String key = param == null ? method : method + "@" + param;
+      scores.put(key, result.getPrimaryResult());
+      Result<?> client = result.getSecondaryResults().get(CpuPerOperation.CLIENT);
+      Result<?> server = result.getSecondaryResults().get(CpuPerOperation.SERVER);
+      if (client != null && server != null) {
+        cpu.put(key, new double[] {client.getScore(), server.getScore()});
+      }
     }
     double bytesPerState = MemoryFootprint.bytesPerState();
-    String report = new ResultTable(scores, bytesPerState).markdown(String.join(" ", args));
+    String report = new ResultTable(scores, cpu, bytesPerState).markdown(String.join(" ", args));
     Path file = Path.of("benchmark-results.md");
     Files.writeString(file, report);
     System.out.println(report);
@@ -50,11 +65,15 @@ public final class BenchmarkSuite {
   /** Formats the figures and the target ratios. */
   static final class ResultTable {
     private final Map<String, Result<?>> scores;
+    private final Map<String, double[]> cpu;
     private final double bytesPerState;
     private final StringBuilder out = new StringBuilder();
+    /** The pairs of {@link #serverStoreRows}, for the table of CPU per operation. */
+    private final List<String[]> cpuPairs = new ArrayList<>();
 
-    ResultTable(Map<String, Result<?>> scores, double bytesPerState) {
+    ResultTable(Map<String, Result<?>> scores, Map<String, double[]> cpu, double bytesPerState) {
       this.scores = scores;
+      this.cpu = cpu;
       this.bytesPerState = bytesPerState;
     }
 
@@ -118,6 +137,7 @@ public final class BenchmarkSuite {
       time("compile the 500 components and their generated accessors without Javadoc, no processor",
           "CompileBenchmark.compileGeneratedAccessorsWithoutProcessor", "CompileBenchmark.compileAutoValue",
           "500 `@AutoValue` classes × 4 properties", Double.NaN);
+      cpuRows();
       line("");
       line("All figures:");
       line("");
@@ -128,53 +148,88 @@ public final class BenchmarkSuite {
       return out.toString();
     }
 
-    /** The Redis and PostgreSQL stores against their raw clients, 1 and 16 threads (throughputs). */
+    /**
+     * The Redis and PostgreSQL stores against their raw clients, 1 and 16 threads (throughputs);
+     * PostgreSQL with its data on the disk ({@code deployed}) and in memory ({@code fastCommit}).
+     */
     private void serverStoreRows() {
+      String redis = "RedisStoreBenchmark.";
+      String lettuce = "Lettuce ";
       for (String threads : new String[] {"", "16Threads"}) {
         String suffix = threads.isEmpty() ? ", 1 thread" : ", 16 threads";
-        String redis = "RedisStoreBenchmark.";
-        String lettuce = "Lettuce ";
-        throughput("Redis store `getX()`" + suffix, redis + "getThroughStore" + threads, redis + "getRaw" + threads,
+        store("Redis store `getX()`" + suffix, redis + "getThroughStore" + threads, redis + "getRaw" + threads,
             lettuce + "`HGET`", 0.8);
-        throughput("Redis store `setX(v)`" + suffix, redis + "setThroughStore" + threads,
-            redis + "setAndPublishRaw" + threads, lettuce + "`HSET` + `PUBLISH` of the change", 0.8);
-        throughput("Redis store `setX(v)`" + suffix, redis + "setThroughStore" + threads, redis + "setRaw" + threads,
+        store("Redis store `setX(v)`" + suffix, redis + "setThroughStore" + threads,
+            redis + "setAndPublishRaw" + threads, lettuce + "`HSET` + `PUBLISH` of the change", 0.9);
+        store("Redis store `setX(v)`" + suffix, redis + "setThroughStore" + threads, redis + "setRaw" + threads,
             lettuce + "`HSET` alone", Double.NaN);
-        throughput("Redis store `incrementX(1)`" + suffix, redis + "incrementThroughStore" + threads,
-            redis + "incrementAndPublishRaw" + threads, lettuce + "`HINCRBY` + `PUBLISH` of the change", 0.8);
-        throughput("Redis store `incrementX(1)`" + suffix, redis + "incrementThroughStore" + threads,
+        store("Redis store `incrementX(1)`" + suffix, redis + "incrementThroughStore" + threads,
+            redis + "incrementAndPublishRaw" + threads, lettuce + "`HINCRBY` + `PUBLISH` of the change", 0.9);
+        store("Redis store `incrementX(1)`" + suffix, redis + "incrementThroughStore" + threads,
             redis + "incrementRaw" + threads, lettuce + "`HINCRBY` alone", Double.NaN);
-        throughput("Redis store `bind` 4 states" + suffix, redis + "bindThroughStore" + threads,
+        store("Redis store `bind` 4 states" + suffix, redis + "bindThroughStore" + threads,
             redis + "bindRaw" + threads, lettuce + "4 × `HGET`, pipelined", Double.NaN);
+      }
+      store("Redis store `getX()`, 16 threads, one shared state", redis + "getSharedThroughStore16Threads",
+          redis + "getSharedRaw16Threads", "Lettuce `HGET`", 0.8);
+      store("Redis store `setX(v)`, 16 threads, one shared state", redis + "setSharedThroughStore16Threads",
+          redis + "setSharedAndPublishRaw16Threads", "Lettuce `HSET` + `PUBLISH`", 0.9);
+      store("Redis store `incrementX(1)`, 16 threads, one shared state",
+          redis + "incrementSharedThroughStore16Threads", redis + "incrementSharedAndPublishRaw16Threads",
+          "Lettuce `HINCRBY` + `PUBLISH`", 0.9);
+      for (String settings : new String[] {"deployed", "fastCommit"}) {
         String postgres = "PostgresStoreBenchmark.";
         String pgjdbc = "pgjdbc + HikariCP ";
-        throughput("PostgreSQL store `getX()`" + suffix, postgres + "getThroughStore" + threads,
-            postgres + "getRaw" + threads, pgjdbc + "`SELECT value`", 0.8);
-        throughput("PostgreSQL store `setX(v)`" + suffix, postgres + "setThroughStore" + threads,
-            postgres + "setRaw" + threads, pgjdbc + "`UPDATE … SET value = ?`", 0.8);
-        throughput("PostgreSQL store `incrementX(1)`" + suffix, postgres + "incrementThroughStore" + threads,
-            postgres + "incrementRaw" + threads, pgjdbc + "`UPDATE … SET value = value + 1`", 0.8);
-        throughput("PostgreSQL store `bind` 4 states" + suffix, postgres + "bindThroughStore" + threads,
-            postgres + "bindRaw" + threads, pgjdbc + "`SELECT` of the 4 rows", Double.NaN);
+        String on = "@" + settings;
+        String where = settings.equals("deployed") ? ", data on disk" : ", fast commit";
+        for (String threads : new String[] {"", "16Threads"}) {
+          String suffix = (threads.isEmpty() ? ", 1 thread" : ", 16 threads") + where;
+          double writes = threads.isEmpty() ? 0.8 : 0.9;
+          store("PostgreSQL store `getX()`" + suffix, postgres + "getThroughStore" + threads + on,
+              postgres + "getRaw" + threads + on, pgjdbc + "`SELECT v`", 0.9);
+          store("PostgreSQL store `setX(v)`" + suffix, postgres + "setThroughStore" + threads + on,
+              postgres + "setRaw" + threads + on, pgjdbc + "`UPDATE … SET v = ?`", writes);
+          store("PostgreSQL store `incrementX(1)`" + suffix, postgres + "incrementThroughStore" + threads + on,
+              postgres + "incrementRaw" + threads + on, pgjdbc + "`UPDATE … SET v = v + 1`", writes);
+          store("PostgreSQL store `bind` 4 states" + suffix, postgres + "bindThroughStore" + threads + on,
+              postgres + "bindRaw" + threads + on, pgjdbc + "`SELECT` of the 4 rows", Double.NaN);
+        }
+        store("PostgreSQL store `getX()`, 16 threads, one shared state" + where,
+            postgres + "getSharedThroughStore16Threads" + on, postgres + "getSharedRaw16Threads" + on,
+            pgjdbc + "`SELECT v`", 0.9);
+        store("PostgreSQL store `setX(v)`, 16 threads, one shared state" + where,
+            postgres + "setSharedThroughStore16Threads" + on, postgres + "setSharedRaw16Threads" + on,
+            pgjdbc + "`UPDATE … SET v = ?`", 0.9);
+        store("PostgreSQL store `incrementX(1)`, 16 threads, one shared state" + where,
+            postgres + "incrementSharedThroughStore16Threads" + on, postgres + "incrementSharedRaw16Threads" + on,
+            pgjdbc + "`UPDATE … SET v = v + 1`", 0.9);
       }
-      String redis = "RedisStoreBenchmark.";
-      throughput("Redis store `getX()`, 16 threads, one shared state", redis + "getSharedThroughStore16Threads",
-          redis + "getSharedRaw16Threads", "Lettuce `HGET`", 0.8);
-      throughput("Redis store `setX(v)`, 16 threads, one shared state", redis + "setSharedThroughStore16Threads",
-          redis + "setSharedAndPublishRaw16Threads", "Lettuce `HSET` + `PUBLISH`", 0.8);
-      throughput("Redis store `incrementX(1)`, 16 threads, one shared state",
-          redis + "incrementSharedThroughStore16Threads", redis + "incrementSharedAndPublishRaw16Threads",
-          "Lettuce `HINCRBY` + `PUBLISH`", 0.8);
-      String postgres = "PostgresStoreBenchmark.";
-      throughput("PostgreSQL store `getX()`, 16 threads, one shared state",
-          postgres + "getSharedThroughStore16Threads", postgres + "getSharedRaw16Threads",
-          "pgjdbc + HikariCP `SELECT value`", 0.8);
-      throughput("PostgreSQL store `setX(v)`, 16 threads, one shared state",
-          postgres + "setSharedThroughStore16Threads", postgres + "setSharedRaw16Threads",
-          "pgjdbc + HikariCP `UPDATE … SET value = ?`", 0.8);
-      throughput("PostgreSQL store `incrementX(1)`, 16 threads, one shared state",
-          postgres + "incrementSharedThroughStore16Threads", postgres + "incrementSharedRaw16Threads",
-          "pgjdbc + HikariCP `UPDATE … SET value = value + 1`", 0.8);
+    }
+
+    /** A row of a server store against its raw client, kept for the table of CPU per operation too. */
+    private void store(String workload, String ours, String baseline, String baselineName, double target) {
+      throughput(workload, ours, baseline, baselineName, target);
+      cpuPairs.add(new String[] {workload, ours, baseline, baselineName});
+    }
+
+    /** CPU per operation of the benchmark's JVM and of the server, ours against the raw client's. */
+    private void cpuRows() {
+      List<String[]> measured = cpuPairs.stream()
+          .filter(pair -> cpu.containsKey(pair[1]) && cpu.containsKey(pair[2])).toList();
+      if (measured.isEmpty()) {
+        return;
+      }
+      line("");
+      line("CPU per operation (µs, from `/proc`: the benchmark's JVM, and the server with its processes):");
+      line("");
+      line("| workload | baseline | client: ours / baseline | server: ours / baseline | server ratio |");
+      line("|---|---|---|---|---|");
+      for (String[] pair : measured) {
+        double[] our = cpu.get(pair[1]);
+        double[] base = cpu.get(pair[2]);
+        line(String.format(Locale.ROOT, "| %s | %s | %.1f / %.1f | %.1f / %.1f | %.2f× |", pair[0], pair[3],
+            our[0], base[0], our[1], base[1], our[1] / base[1]));
+      }
     }
 
     /**

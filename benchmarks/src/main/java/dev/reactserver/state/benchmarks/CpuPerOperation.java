@@ -25,6 +25,10 @@ import org.openjdk.jmh.runner.IterationType;
  */
 public final class CpuPerOperation implements InternalProfiler {
 
+  /** The names of the two figures. */
+  static final String CLIENT = "·cpu.client";
+  static final String SERVER = "·cpu.server";
+
   private static volatile Supplier<ProcessHandle> server = () -> null;
   /** The server's times when it was last about to stop: a trial's tear-down runs before the profiler's end. */
   private static volatile Map<Long, Duration> serverAtStop;
@@ -71,8 +75,8 @@ public final class CpuPerOperation implements InternalProfiler {
       spent = spent.plus(process.getValue().minus(serverAtStart.getOrDefault(process.getKey(), Duration.ZERO)));
     }
     return List.of(
-        new ScalarResult("·cpu.client", client, "µs/op", AggregationPolicy.AVG),
-        new ScalarResult("·cpu.server", micros(spent) / operations, "µs/op", AggregationPolicy.AVG));
+        new ScalarResult(CLIENT, client, "µs/op", AggregationPolicy.AVG),
+        new ScalarResult(SERVER, micros(spent) / operations, "µs/op", AggregationPolicy.AVG));
   }
 
   private static Map<Long, Duration> serverCpu() {

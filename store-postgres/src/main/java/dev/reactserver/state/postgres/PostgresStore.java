@@ -47,7 +47,7 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>Layout: one table {@code <schema>.states (id, scope, key, value, version, declaration, type, owners,
- * expires_at)} with the value as JSON text, the change table {@code <schema>.changes}, functions (among
+ * expires_at, previous)} with the value as JSON text, the change table {@code <schema>.changes}, functions (among
  * them {@code write_all}, which runs the writes that a node's threads make at once in one transaction,
  * and {@code load_states}, which binds) and the channel {@code <schema>_changes}; created on first use,
  * or beforehand from {@link #schemaSql(String)}. Each
