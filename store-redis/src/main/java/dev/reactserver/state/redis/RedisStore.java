@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * A store on Redis, for applications that run several server nodes: every node sees the same states,
  * {@code update} is optimistic (a version per state, checked by a Lua script; after three lost attempts
  * it holds the state, and other writers wait) and {@code increment} is one
- * {@code HINCRBY}/{@code HINCRBYFLOAT} round trip, binding a component is one round trip, and
+ * script round trip that adds on the server, binding a component is one round trip, and
  * every write is published on a channel that every node's listeners hear.
  *
  * <pre>{@code

@@ -18,12 +18,18 @@ local k = state_key(scope, key)
 local version = tonumber(h[2]) + 1
 local new
 if kind == 'DOUBLE' then
-  local sum = redis.pcall('HINCRBYFLOAT', k, 'v', delta) -- the server's own text for the sum
-  if type(sum) == 'table' and sum.err then
+  -- Lua numbers are the doubles Java adds (HINCRBYFLOAT adds long doubles: 0.1 + 0.2 would be 0.3)
+  local sum = number + tonumber(delta)
+  if sum ~= sum or sum == math.huge or sum == -math.huge then
     return { 'added', 0 }
   end
-  new = sum
-  redis.call('HSET', k, 'ver', string.format('%d', version))
+  for _, form in ipairs({ '%.15g', '%.16g', '%.17g' }) do -- the shortest text that reads back as the sum
+    new = string.format(form, sum)
+    if tonumber(new) == sum then
+      break
+    end
+  end
+  redis.call('HSET', k, 'v', new, 'ver', string.format('%d', version))
 else
   if number ~= math.floor(number) then
     return { 'added', 0 }
